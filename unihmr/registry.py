@@ -1,0 +1,34 @@
+"""unihmr's registries: mmengine child registries in scope ``unihmr``.
+
+Every buildable piece (model, head, codec, encoder, backbone, body model, loss, guidance energy,
+dataset, transform, metric) is registered in one of these and built from a config dict with a
+``type`` key. ``locations`` makes the registry import its package on first use, so a config can
+name a class that no code has imported yet.
+"""
+from mmengine.registry import DATASETS as MMENGINE_DATASETS
+from mmengine.registry import METRICS as MMENGINE_METRICS
+from mmengine.registry import MODELS as MMENGINE_MODELS
+from mmengine.registry import TRANSFORMS as MMENGINE_TRANSFORMS
+from mmengine.registry import Registry
+
+SCOPE = 'unihmr'
+
+# Whole recoverers (mmengine BaseModel subclasses); children of mmengine's MODELS so the Runner finds them.
+MODELS = Registry('model', parent=MMENGINE_MODELS, scope=SCOPE, locations=['unihmr.models'])
+HEADS = Registry('head', scope=SCOPE, locations=['unihmr.models.heads'])
+CODECS = Registry('codec', scope=SCOPE, locations=['unihmr.codecs'])
+ENCODERS = Registry('encoder', scope=SCOPE, locations=['unihmr.models.encoders'])
+BACKBONES = Registry('backbone', scope=SCOPE, locations=['unihmr.models.backbones'])
+TOKENIZERS = Registry('tokenizer', scope=SCOPE, locations=['unihmr.models.tokenizers'])
+BODY_MODELS = Registry('body model', scope=SCOPE, locations=['unihmr.body'])
+LOSSES = Registry('loss', scope=SCOPE, locations=['unihmr.models.losses'])
+GUIDANCE = Registry('guidance', scope=SCOPE, locations=['unihmr.models.guidance'])
+DATASETS = Registry('dataset', parent=MMENGINE_DATASETS, scope=SCOPE, locations=['unihmr.data.datasets'])
+TRANSFORMS = Registry('transform', parent=MMENGINE_TRANSFORMS, scope=SCOPE, locations=['unihmr.data.transforms'])
+METRICS = Registry('metric', parent=MMENGINE_METRICS, scope=SCOPE, locations=['unihmr.evaluation'])
+
+ALL_REGISTRIES = {
+    'models': MODELS, 'heads': HEADS, 'codecs': CODECS, 'encoders': ENCODERS, 'backbones': BACKBONES,
+    'tokenizers': TOKENIZERS, 'body_models': BODY_MODELS, 'losses': LOSSES, 'guidance': GUIDANCE,
+    'datasets': DATASETS, 'transforms': TRANSFORMS, 'metrics': METRICS,
+}
