@@ -1,0 +1,32 @@
+"""Shared command-line handling for tools: ``tool.py CONFIG [key=value ...] [--flags]``."""
+import argparse
+import sys
+from pathlib import Path
+
+from unihmr.apis.config import ConfigOverrideError, load_config
+
+
+def tool_parser(description: str) -> argparse.ArgumentParser:
+    """An argument parser with the config path, dotlist overrides and ``--work-dir``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('config', help='path to an mmengine Python config')
+    parser.add_argument('overrides', nargs='*', default=[],
+                        help='OmegaConf dotlist overrides, e.g. model.head.depth=2 (prefix + to add a key)')
+    parser.add_argument('--work-dir', default=None,
+                        help='output folder (default: outputs/<tool>/<config name>, relative to the current directory)')
+    return parser
+
+
+def parse_tool_args(parser: argparse.ArgumentParser, tool: str, argv=None):
+    """Parse arguments, load and validate the config; exit with a one-line error on a bad config.
+
+    Returns ``(args, cfg, work_dir)``.
+    """
+    args = parser.parse_intermixed_args(argv)
+    try:
+        cfg = load_config(args.config, args.overrides)
+    except (ConfigOverrideError, FileNotFoundError) as error:
+        print(f'error: {error}', file=sys.stderr)
+        raise SystemExit(2) from None
+    work_dir = Path(args.work_dir or cfg.get('work_dir') or Path('outputs') / tool / Path(args.config).stem)
+    return args, cfg, work_dir
