@@ -1,0 +1,28 @@
+"""Every shipped config parses, and every `type` it names is found in a unihmr registry."""
+from pathlib import Path
+
+import pytest
+from mmengine.config import Config
+
+from unihmr.registry import ALL_REGISTRIES
+
+CONFIGS = sorted((Path(__file__).resolve().parents[1] / 'configs').rglob('*.py'))
+
+
+def _types(node):
+    if isinstance(node, dict):
+        if isinstance(node.get('type'), str):
+            yield node['type']
+        for value in node.values():
+            yield from _types(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from _types(value)
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=lambda p: str(p.relative_to(p.parents[1])))
+def test_config_parses_and_names_registered_types(path):
+    cfg = Config.fromfile(str(path)).to_dict()
+    for name in _types(cfg):
+        assert any(registry.get(name) is not None for registry in ALL_REGISTRIES.values()), \
+            f'{path.name}: type {name!r} is not registered'
