@@ -19,7 +19,7 @@ from unihmr.visualization.mesh_render import draw_mesh, draw_skeleton, frame_axi
 
 def _figure(vertices, faces, joints, frames, path):
     """Side view of the mesh at ``frames`` over the whole walk, and a top view of the joint paths."""
-    fig, (side, top) = plt.subplots(2, 1, figsize=(10, 7), gridspec_kw={'height_ratios': [2, 1]})
+    fig, (side, top) = plt.subplots(2, 1, figsize=(10, 6.5), gridspec_kw={'height_ratios': [2.2, 1]})
     side_points = []
     for index, frame in enumerate(frames):
         shade = 0.55 + 0.45 * index / max(len(frames) - 1, 1)
@@ -28,7 +28,7 @@ def _figure(vertices, faces, joints, frames, path):
     side_points = np.concatenate(side_points)
     side.axhline(0.0, color='0.4', linewidth=1)
     frame_axis(side, side_points, margin=0.05)
-    side.set_title(f'mesh at frames {list(frames)} (side view, ground y = 0)')
+    side.set_title(f'mesh at frames {frames.tolist()} (side view, ground y = 0)')
     for frame in frames:
         draw_skeleton(top, joints[frame], BODY_PARENTS, view='top', color='tab:blue', linewidth=1.5)
     top_points = joints @ view_rotation('top').T

@@ -13,7 +13,7 @@ from matplotlib.collections import LineCollection, PolyCollection
 VIEWS = {
     'front': np.array([[1.0, 0, 0], [0, 1, 0], [0, 0, 1]]),   # looking along -z at the body's front
     'side': np.array([[0.0, 0, 1], [0, 1, 0], [-1, 0, 0]]),   # looking along +x; walking +z goes right
-    'top': np.array([[1.0, 0, 0], [0, 0, -1], [0, 1, 0]]),    # looking down -y
+    'top': np.array([[0.0, 0, 1], [1, 0, 0], [0, 1, 0]]),     # looking down -y; +z goes right as in 'side'
 }
 
 
