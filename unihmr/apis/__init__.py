@@ -1,1 +1,1 @@
-"""apis package."""
+"""User-facing entry points: config loading and overrides, tool command lines, the demo pipeline."""

@@ -1,1 +1,1 @@
-"""codecs package."""
+"""Codecs: motion representations with named slices and normalisation statistics (issue 4 on)."""

@@ -1,1 +1,1 @@
-"""data package."""
+"""Data: datasets yielding the data contract (docs/architecture.md), synthetic generation, transforms."""

@@ -1,1 +1,1 @@
-"""models package."""
+"""Models: encoders, backbones, heads, tokenizers, guidance energies, losses and the recoverer."""

@@ -1,1 +1,1 @@
-"""Small helpers shared across the package (input validation)."""
+"""Small helpers shared across the package: input validation, atomic file writes."""

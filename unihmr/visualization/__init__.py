@@ -1,1 +1,1 @@
-"""visualization package."""
+"""Figures: flat-shaded mesh and skeleton drawing with matplotlib (mesh_render)."""

@@ -1,1 +1,1 @@
-"""data/datasets package."""
+"""Datasets: synthetic (embedded default) and loaders of the real datasets' own formats (issue 3)."""

@@ -1,1 +1,1 @@
-"""data/synthetic package."""
+"""The embedded synthetic benchmark: procedural motion (motion.py) and, later, cameras and observations."""

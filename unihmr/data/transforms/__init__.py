@@ -1,1 +1,1 @@
-"""data/transforms package."""
+"""Data transforms: occlusion, detector noise, cropping (synthetic-data issue)."""

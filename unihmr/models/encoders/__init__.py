@@ -1,1 +1,1 @@
-"""models/encoders package."""
+"""Encoders: per-modality embedders summed into per-frame condition tokens (issue 4 on)."""

@@ -1,1 +1,1 @@
-"""models/guidance package."""
+"""Guidance energies shared by every sampler: reprojection, foot skating, smoothness (later issues)."""

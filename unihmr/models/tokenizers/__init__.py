@@ -1,1 +1,1 @@
-"""models/tokenizers package."""
+"""Tokenizers: pose / mesh VQ-VAEs on vector-quantize-pytorch (MoRo issue)."""
