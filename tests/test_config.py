@@ -82,3 +82,15 @@ def test_tool_rejects_bad_override_before_work(tmp_path):
     assert "unknown config key 'motion.num_frame'" in result.stderr
     assert 'Traceback' not in result.stderr
     assert not (tmp_path / 'out').exists()
+
+
+def test_tool_reports_a_missing_smplx_file_in_one_message(tmp_path, monkeypatch):
+    monkeypatch.setenv('UNIHMR_SMPLX_PATH', str(tmp_path / 'nowhere' / 'SMPLX_NEUTRAL.npz'))
+    result = subprocess.run(
+        [sys.executable, str(REPO / 'tools' / 'demo.py'), str(REPO / 'configs/demo/body_motion_demo.py'),
+         'body_model.type=SMPLXBody', '--work-dir', str(tmp_path / 'out')],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert 'smpl-x.is.tue.mpg.de' in result.stderr and 'UNIHMR_SMPLX_PATH' in result.stderr
+    assert 'Traceback' not in result.stderr
+    assert not (tmp_path / 'out').exists()

@@ -30,3 +30,12 @@ def parse_tool_args(parser: argparse.ArgumentParser, tool: str, argv=None):
         raise SystemExit(2) from None
     work_dir = Path(args.work_dir or cfg.get('work_dir') or Path('outputs') / tool / Path(args.config).stem)
     return args, cfg, work_dir
+
+
+def exit_on_user_error(fn, *args, **kwargs):
+    """Call ``fn``; a missing file (config, body model, input) exits with status 2 and one line, not a traceback."""
+    try:
+        return fn(*args, **kwargs)
+    except FileNotFoundError as error:
+        print(f'error: {error}', file=sys.stderr)
+        raise SystemExit(2) from None
