@@ -1,11 +1,12 @@
 """unihmr's registries: mmengine child registries in scope ``unihmr``.
 
 Every buildable piece (model, head, codec, encoder, backbone, body model, loss, guidance energy,
-dataset, transform, metric, runner hook) is registered in one of these and built from a config dict with a
+dataset, transform, metric, runner hook, collate function) is registered in one of these and built from a config dict with a
 ``type`` key. ``locations`` makes the registry import its package on first use, so a config can
 name a class that no code has imported yet.
 """
 from mmengine.registry import DATASETS as MMENGINE_DATASETS
+from mmengine.registry import FUNCTIONS as MMENGINE_FUNCTIONS
 from mmengine.registry import HOOKS as MMENGINE_HOOKS
 from mmengine.registry import METRICS as MMENGINE_METRICS
 from mmengine.registry import MODELS as MMENGINE_MODELS
@@ -27,10 +28,12 @@ GUIDANCE = Registry('guidance', scope=SCOPE, locations=['unihmr.models.guidance'
 DATASETS = Registry('dataset', parent=MMENGINE_DATASETS, scope=SCOPE, locations=['unihmr.data.datasets'])
 TRANSFORMS = Registry('transform', parent=MMENGINE_TRANSFORMS, scope=SCOPE, locations=['unihmr.data.transforms'])
 HOOKS = Registry('hook', parent=MMENGINE_HOOKS, scope=SCOPE, locations=['unihmr.engine'])
+FUNCTIONS = Registry('function', parent=MMENGINE_FUNCTIONS, scope=SCOPE, locations=['unihmr.data.collate'])
 METRICS = Registry('metric', parent=MMENGINE_METRICS, scope=SCOPE, locations=['unihmr.evaluation'])
 
 ALL_REGISTRIES = {
     'models': MODELS, 'heads': HEADS, 'codecs': CODECS, 'encoders': ENCODERS, 'backbones': BACKBONES,
     'tokenizers': TOKENIZERS, 'body_models': BODY_MODELS, 'losses': LOSSES, 'guidance': GUIDANCE,
     'datasets': DATASETS, 'transforms': TRANSFORMS, 'metrics': METRICS, 'hooks': HOOKS,
+    'functions': FUNCTIONS,
 }
