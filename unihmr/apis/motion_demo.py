@@ -1,4 +1,4 @@
-"""The body-model demo: pose a body model on a procedural motion, write a figure, an .npz and a mesh.
+"""The body-model demo: pose a body model on a procedural motion sequence, write a figure, an .npz and a mesh.
 
 This is the job ``make demo`` runs until a trained recoverer exists (issue 4 replaces it).
 """
@@ -10,28 +10,41 @@ import torch
 import trimesh
 
 from unihmr.apis.config import save_config
-from unihmr.body.joint_sets import BODY_PARENTS
-from unihmr.data.synthetic.motion import ground_motion, make_motion
+from unihmr.body.joint_sets import BODY_PARENTS, NUM_BETAS
+from unihmr.data.synthetic.motion import make_motion, sample_motion
+from unihmr.data.synthetic.motion.shapes import BETAS_CLIP
 from unihmr.registry import BODY_MODELS
 from unihmr.utils.io import atomic_path
 from unihmr.visualization.mesh_render import draw_mesh, draw_skeleton, frame_axis, view_rotation
 
 
-def _figure(vertices, faces, joints, frames, path):
-    """Side view of the mesh at ``frames`` over the whole walk, and a top view of the joint paths."""
+def _facing_view(name: str, global_orient: np.ndarray) -> np.ndarray:
+    """View ``name`` turned with the body's heading at the first frame (so 'side' sees the body from its side)."""
+    angle = float(np.linalg.norm(global_orient))
+    axis = global_orient / max(angle, 1e-12)
+    forward = np.cos(angle) * np.array([0.0, 0, 1]) + np.sin(angle) * np.cross(axis, [0.0, 0, 1]) \
+        + (1 - np.cos(angle)) * axis * axis[2]
+    yaw = np.arctan2(forward[0], forward[2])
+    turn = np.array([[np.cos(yaw), 0, -np.sin(yaw)], [0, 1, 0], [np.sin(yaw), 0, np.cos(yaw)]])  # yaw by -heading
+    return view_rotation(name) @ turn
+
+
+def _figure(vertices, faces, joints, frames, path, title, global_orient):
+    """Side view (body-aligned at the first frame) of the mesh at ``frames``, and a top view of the joint paths."""
     fig, (side, top) = plt.subplots(2, 1, figsize=(10, 6.5), gridspec_kw={'height_ratios': [2.2, 1]})
+    side_view, top_view = _facing_view('side', global_orient), _facing_view('top', global_orient)
     side_points = []
     for index, frame in enumerate(frames):
         shade = 0.55 + 0.45 * index / max(len(frames) - 1, 1)
-        draw_mesh(side, vertices[frame], faces, view='side', color=(0.85 * shade, 0.65 * shade, 0.45 * shade))
-        side_points.append((vertices[frame] @ view_rotation('side').T)[:, :2])
+        draw_mesh(side, vertices[frame], faces, view=side_view, color=(0.85 * shade, 0.65 * shade, 0.45 * shade))
+        side_points.append((vertices[frame] @ side_view.T)[:, :2])
     side_points = np.concatenate(side_points)
     side.axhline(0.0, color='0.4', linewidth=1)
     frame_axis(side, side_points, margin=0.05)
-    side.set_title(f'mesh at frames {frames.tolist()} (side view, ground y = 0)')
+    side.set_title(f'{title}\nmesh at frames {frames.tolist()} (side view, ground y = 0)', fontsize=9)
     for frame in frames:
-        draw_skeleton(top, joints[frame], BODY_PARENTS, view='top', color='tab:blue', linewidth=1.5)
-    top_points = joints @ view_rotation('top').T
+        draw_skeleton(top, joints[frame], BODY_PARENTS, view=top_view, color='tab:blue', linewidth=1.5)
+    top_points = joints @ top_view.T
     top.plot(top_points[:, 0, 0], top_points[:, 0, 1], color='tab:red', linewidth=1, label='pelvis path')
     frame_axis(top, top_points[..., :2].reshape(-1, 2), margin=0.1)
     top.legend(loc='upper right')
@@ -42,18 +55,37 @@ def _figure(vertices, faces, joints, frames, path):
     plt.close(fig)
 
 
+DEMO_MOTION_KEYS = ('family', 'families', 'num_frames', 'fps', 'seed')
+
+
+def make_demo_motion(cfg, body_model) -> dict:
+    """The motion of ``cfg.motion``: one family if ``family`` is set (other keys of ``cfg.motion`` are that
+    family's parameters, e.g. ``speed``), else a sampled sequence of random families (from ``families``)."""
+    motion_cfg = dict(cfg.motion)
+    params = {key: value for key, value in motion_cfg.items() if key not in DEMO_MOTION_KEYS}
+    rng = np.random.default_rng(int(motion_cfg.get('seed', 0)))
+    betas = np.clip(rng.standard_normal(NUM_BETAS) * float(cfg.betas_scale), -BETAS_CLIP, BETAS_CLIP)
+    num_frames, fps = int(motion_cfg['num_frames']), float(motion_cfg.get('fps', 30.0))
+    if motion_cfg.get('family'):
+        return make_motion(motion_cfg['family'], num_frames, fps, rng, body_model, betas=betas, **params)
+    if params:
+        raise ValueError(f'motion: {sorted(params)} are parameters of one family; set motion.family too '
+                         f'(known keys: {list(DEMO_MOTION_KEYS)})')
+    families = motion_cfg.get('families')
+    return sample_motion(num_frames, fps, rng, body_model, families=None if families is None else list(families),
+                         betas=betas)
+
+
 def run_body_demo(cfg, work_dir) -> dict:
     """Generate the motion in ``cfg.motion``, pose ``cfg.body_model`` on it and write the outputs.
 
-    Returns the written paths: ``npz`` (SMPL-X parameters, AMASS-style ``poses``/``trans`` and the
-    22 body joints), ``figure`` (PNG), ``mesh`` (PLY of the first frame) and ``config``.
+    Returns the written paths: ``npz`` (SMPL-X parameters, AMASS-style ``poses``/``trans``, the 22 body
+    joints, contact labels and the segments), ``figure`` (PNG), ``mesh`` (PLY of the first frame) and ``config``.
     """
     work_dir = Path(work_dir)
     body_model = BODY_MODELS.build(dict(cfg.body_model))
-    motion_cfg = dict(cfg.motion)
-    rng = torch.Generator().manual_seed(int(motion_cfg.get('seed', 0)))
-    betas = (torch.randn(10, generator=rng) * float(cfg.betas_scale)).clamp(-2.5, 2.5)
-    motion = ground_motion(body_model, make_motion(**motion_cfg), betas)
+    motion = make_demo_motion(cfg, body_model)
+    segments = motion.pop('segments')
     with torch.no_grad():
         out = body_model(global_orient=motion['global_orient_w'], body_pose=motion['body_pose'],
                          betas=motion['betas'], transl=motion['transl_w'])
@@ -68,8 +100,11 @@ def run_body_demo(cfg, work_dir) -> dict:
     poses = np.concatenate([arrays['global_orient_w'], arrays['body_pose'].reshape(num_frames, -1)], axis=1)
     with atomic_path(paths['npz']) as tmp:
         np.savez(tmp, **arrays, poses=poses, trans=arrays['transl_w'], joints=joints,
-                 mocap_frame_rate=np.float32(motion_cfg.get('fps', 30.0)))
-    _figure(vertices, faces, joints, frames, paths['figure'])
+                 segment_names=np.array([name for name, _, _ in segments]),
+                 segment_frames=np.array([[start, end] for _, start, end in segments], dtype=np.int64).reshape(-1, 2),
+                 mocap_frame_rate=np.float32(cfg.motion.get('fps', 30.0)))
+    title = ', '.join(f'{name} [{start}, {end})' for name, start, end in segments)
+    _figure(vertices, faces, joints, frames, paths['figure'], title, arrays['global_orient_w'][0])
     with atomic_path(paths['mesh']) as tmp:
         trimesh.Trimesh(vertices[0], faces, process=False).export(tmp, file_type='ply')
     save_config(cfg, work_dir)

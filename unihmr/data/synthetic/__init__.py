@@ -1,1 +1,1 @@
-"""The embedded synthetic benchmark: procedural motion (motion.py) and, later, cameras and observations."""
+"""The embedded synthetic benchmark: procedural motion (motion/), cameras and observations."""
