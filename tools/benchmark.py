@@ -118,7 +118,57 @@ def bench_body(args) -> dict:
     return {'title': 'Body model forward', 'markdown': markdown, 'results': results}
 
 
-SECTIONS = {'body': bench_body}
+def bench_data(args) -> dict:
+    """Synthetic data: time to generate one window with every key, on one core (issue 3 target: 20 ms)."""
+    from unihmr.data.datasets.synthetic import SyntheticMotionDataset
+    from unihmr.data.synthetic.motion import sample_motion
+    from unihmr.data.synthetic.observe import observe_motion
+
+    window, count = 120, max(20, args.repeats * 8)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        results = []
+        for severity in ('none', 'heavy'):
+            dataset = SyntheticMotionDataset(split='train', num_windows=count + 3, window=window, severity=severity)
+            body = dataset.body_model
+            for index in range(3):  # warm-up
+                dataset[count + index]
+            totals, motions, observations = [], [], []
+            for index in range(count):
+                start = time.perf_counter()
+                dataset[index]
+                totals.append(time.perf_counter() - start)
+                rng = np.random.default_rng([index])  # the two stages alone, on the same kind of input
+                start = time.perf_counter()
+                with torch.no_grad():
+                    motion = sample_motion(window, 30.0, rng, body)
+                    middle = time.perf_counter()
+                    observe_motion(motion, body, rng, severity=severity)
+                motions.append(middle - start)
+                observations.append(time.perf_counter() - middle)
+            results.append({'severity': severity, 'window': window, 'windows': count, 'threads': 1,
+                            'median_ms': 1e3 * statistics.median(totals),
+                            'p90_ms': 1e3 * float(np.percentile(totals, 90)),
+                            'motion_ms': 1e3 * statistics.median(motions),
+                            'observe_ms': 1e3 * statistics.median(observations)})
+    finally:
+        torch.set_num_threads(threads)
+    rows = [f"| {r['severity']} | {r['window']} | {r['median_ms']:.1f} | {r['p90_ms']:.1f} | {r['motion_ms']:.1f} | "
+            f"{r['observe_ms']:.1f} |" for r in results]
+    markdown = '\n'.join([
+        f'`SyntheticMotionDataset.__getitem__`: one window of {window} frames with every key of the data contract '
+        f'(motion, camera, keypoints, occlusion, image-feature stand-in), `torch.set_num_threads(1)`, '
+        f'{count} different windows per row. Target: at most 20 ms.',
+        '',
+        '| severity | frames | median ms / window | p90 ms | of which motion (median ms) | observation (median ms) |',
+        '|---|---|---|---|---|---|',
+        *rows,
+    ])
+    return {'title': 'Synthetic data generation', 'markdown': markdown, 'results': results}
+
+
+SECTIONS = {'body': bench_body, 'data': bench_data}
 
 
 def render_section(name: str, report: dict, info: dict, command: str) -> str:
