@@ -9,7 +9,8 @@ Public API::
 
 Returned dict (torch float32, world frame: y up, ground at y = 0, the body faces +z at rest):
 ``global_orient_w`` (T, 3), ``body_pose`` (T, 21, 3) axis-angle, ``betas`` (T, 10) (one row repeated),
-``transl_w`` (T, 3), ``joints_w`` (T, 22, 3) from the body model on those parameters, ``contact`` (T, 4)
+``transl_w`` (T, 3), ``joints_w`` (T, 22, 3) and ``coco17_w`` (T, 17, 3) from the body model on those
+parameters, ``contact`` (T, 4)
 in {0, 1} (``FEET_JOINT_NAMES`` order, rule in ``grounding``), and ``segments``: [(family, start, end)],
 end exclusive; a gesture layered over locomotion overlaps the segment it rides on.
 

@@ -80,9 +80,11 @@ def realize(plan: Plan, rig: Rig, body_model, betas: np.ndarray, fps: float) -> 
         'transl_w': torch.from_numpy(pelvis - rig.rest[0]).to(dtype),
     }
     with torch.no_grad():
-        joints = body_model(global_orient=params['global_orient_w'], body_pose=params['body_pose'],
-                            betas=params['betas'], transl=params['transl_w'], return_verts=False).joints
+        posed = body_model(global_orient=params['global_orient_w'], body_pose=params['body_pose'],
+                           betas=params['betas'], transl=params['transl_w'], return_verts=False)
+    joints = posed.joints
     out = {key: value.float().contiguous() for key, value in params.items()}
     out['joints_w'] = joints.float().contiguous()
+    out['coco17_w'] = posed.coco17.float().contiguous()  # lets observe_motion skip its own body-model call
     out['contact'] = torch.from_numpy(contact_labels(joints.double().numpy(), rig, fps))
     return out
