@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from unihmr.utils.io import atomic_path
-from unihmr.visualization.data_view import draw_body_frame, draw_keypoint_frame
+from unihmr.visualization.data_view import draw_body_frame, draw_keypoint_frame, person_view_box
 
 
 def _numpy(value):
@@ -32,7 +32,8 @@ def _render(window, vertices, faces, joints, frames, title_prefix):
         kp2d, image_size, occluders, visible = _frame_inputs(window, t)
         num_vis = int(_numpy(window['vis'][t]).sum())
         draw_keypoint_frame(axes[0, column], kp2d, image_size, occluders, visible,
-                            title=f'{title_prefix}frame {t}: {num_vis}/22 joints visible')
+                            title=f'{title_prefix}frame {t}: {num_vis}/22 joints visible',
+                            view_box=person_view_box(_numpy(window['bbox']), image_size))
         draw_body_frame(axes[1, column], vertices[t], faces, joints, title='ground truth, world side view')
     fig.tight_layout()
     return fig

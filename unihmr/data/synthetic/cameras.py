@@ -6,7 +6,8 @@ rows ``x = normalise(z cross up)``, ``y = z cross x``, ``z``, so a level camera 
 gets ``R_w2c = diag(-1, -1, 1)``. Intrinsics: square pixels, principal point at the image centre, focal
 length from a field of view drawn in ``fov_deg`` across the LONGER image side.
 
-Every kind places the camera at a horizontal distance ``d`` from the subject and height ``h`` above the
+Every kind places the camera at a horizontal distance ``d`` (by default chosen to frame the subject at
+30-75 % of the image height) from the subject and height ``h`` above the
 ground, at a random azimuth, with a small random roll and aim offset:
 
 - ``static``: fixed pose, aimed at the centre of the subject's whole trajectory;
@@ -46,6 +47,8 @@ HANDHELD_FOLLOW = (0.0, 0.8)  # fraction of the subject's displacement the opera
 SHAKE_ROT_DEG = (0.3, 1.5)  # hand-shake rotation amplitude
 SHAKE_POS_M = (0.005, 0.03)  # hand-shake translation amplitude
 SHAKE_HZ = (0.5, 3.0)
+FRAMING_DISTANCE_LIMITS = (2.0, 20.0)  # metres: framing never puts the camera closer or farther than this
+HEAD_AND_SOLE_M = 0.25  # the head top and the soles lie this much beyond the head and foot joints, together
 
 
 def look_at(position: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -115,12 +118,19 @@ def _smooth_noise(rng: np.random.Generator, num_frames: int, dims: int, fps: flo
     return np.sin(2 * math.pi * freq * t + phase).mean(-1)
 
 
-def _draw(rng, kind, num_frames, fps, fov_deg, image_sizes, distance, height) -> dict:
+def _draw(rng, kind, num_frames, fps, fov_deg, image_sizes, distance, height, subject_fraction,
+          subject_height) -> dict:
     """Every random choice of one camera, drawn once so that retries only change the distance."""
     width, height_px = image_sizes[rng.integers(len(image_sizes))]
     fov = math.radians(rng.uniform(*fov_deg))
-    p = dict(kind=kind, size=(int(width), int(height_px)), focal=0.5 * max(width, height_px) / math.tan(fov / 2),
-             distance=rng.uniform(*distance), height=rng.uniform(*height), azimuth=rng.uniform(0, 2 * math.pi),
+    focal = 0.5 * max(width, height_px) / math.tan(fov / 2)
+    if distance is None:  # frame the subject: its height fills `subject_fraction` of the image height
+        fraction = rng.uniform(*subject_fraction)
+        initial = float(np.clip(focal * subject_height / (fraction * height_px), *FRAMING_DISTANCE_LIMITS))
+    else:
+        initial = rng.uniform(*distance)
+    p = dict(kind=kind, size=(int(width), int(height_px)), focal=focal,
+             distance=initial, height=rng.uniform(*height), azimuth=rng.uniform(0, 2 * math.pi),
              roll=math.radians(rng.uniform(-MAX_ROLL_DEG, MAX_ROLL_DEG)),
              aim=rng.uniform(-AIM_JITTER_M, AIM_JITTER_M, 3))
     t = np.arange(num_frames) / fps
@@ -186,15 +196,19 @@ def _view_excess(joints: np.ndarray, R: np.ndarray, position: np.ndarray, focal:
 
 
 def sample_camera(joints_w: torch.Tensor, rng: np.random.Generator, kind: str = None, fov_deg=(40.0, 80.0),
-                  image_sizes=DEFAULT_IMAGE_SIZES, distance=(2.5, 8.0), height=(0.8, 2.0), fps: float = 30.0,
-                  margin: float = 0.05, max_tries: int = 12, retry_scale: float = 1.2) -> dict:
+                  image_sizes=DEFAULT_IMAGE_SIZES, distance=None, height=(0.8, 2.0), fps: float = 30.0,
+                  margin: float = 0.05, max_tries: int = 12, retry_scale: float = 1.2,
+                  subject_fraction=(0.3, 0.75)) -> dict:
     """Sample a camera that films the subject whose body joints are ``joints_w`` (T, 22, 3), world frame.
 
     Args:
         kind: one of ``CAMERA_KINDS``, or None for a uniformly random one.
         fov_deg: range of the field of view across the longer image side, degrees.
         image_sizes: candidate (W, H) image sizes in pixels, one drawn uniformly.
-        distance: range of the initial horizontal camera-subject distance, metres (grows on retries).
+        distance: range of the initial horizontal camera-subject distance, metres (grows on retries); None
+            (default) frames the subject instead: the distance at which its standing height fills a fraction
+            drawn from ``subject_fraction`` of the image height (clipped to ``FRAMING_DISTANCE_LIMITS``),
+            as people fill much of the frame in 3DPW / EMDB videos.
         height: range of the camera height above the ground, metres.
         fps: frame rate, for the speeds of moving cameras.
         margin: fraction of the image width / height kept free on each side.
@@ -215,7 +229,8 @@ def sample_camera(joints_w: torch.Tensor, rng: np.random.Generator, kind: str = 
     body_centre = coords.mean(-1)  # (T, 3)
     centre = 0.5 * (coords.min(-1).min(0) + coords.max(-1).max(0))  # middle of the whole trajectory
     track = smooth_track(body_centre, TRACK_SMOOTHING_S * fps)
-    p = _draw(rng, kind, num_frames, fps, fov_deg, image_sizes, distance, height)
+    subject_height = float((coords[:, 1].max(-1) - coords[:, 1].min(-1)).max()) + HEAD_AND_SOLE_M
+    p = _draw(rng, kind, num_frames, fps, fov_deg, image_sizes, distance, height, subject_fraction, subject_height)
     dist = p['distance']
     for _ in range(max_tries):
         position, R = _build(p, centre, track, dist)
