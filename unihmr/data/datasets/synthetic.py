@@ -3,8 +3,9 @@
 Each window is a procedural motion (``unihmr.data.synthetic.motion``) seen by a random camera with
 detector-like keypoints, occlusion and the image-feature stand-in (``unihmr.data.synthetic.observe``).
 Window ``i`` of split ``s`` is a pure function of ``(seed, s, i)``: the motion and the camera come from
-one random stream, so the ``clean`` and ``heavy`` evaluation splits hold the same motions and cameras
-and differ only in occlusion.
+one random stream, so the ``clean`` and ``heavy`` evaluation splits (``split='test'`` with
+``severity='none'`` / ``'heavy'``; ``configs/_base_/datasets/synthetic.py``) hold the same motions and
+cameras and differ only in occlusion.
 """
 import hashlib
 import json
@@ -23,12 +24,6 @@ from unihmr.registry import BODY_MODELS, DATASETS
 from unihmr.utils.io import atomic_path
 
 SPLIT_STREAMS = {'train': 0, 'val': 1, 'test': 2}
-# Fixed evaluation splits: name -> constructor arguments.
-EVAL_SPLITS = {
-    'clean': dict(split='test', severity='none'),
-    'mild': dict(split='test', severity='mild'),
-    'heavy': dict(split='test', severity='heavy'),
-}
 SEVERITIES = ('none', 'mild', 'heavy')
 
 
