@@ -12,7 +12,7 @@ from unihmr.data.synthetic.motion.gait import GRAVITY
 from unihmr.data.synthetic.motion.grounding import contact_labels, sole_heights
 from unihmr.data.synthetic.motion.limits import LIMITS, MANNEQUIN_LIMITS, limit_violation, matrices_to_pose
 from unihmr.data.synthetic.motion.rig import build_rig
-from unihmr.data.synthetic.motion.rotations import rotvec_to_matrix
+from unihmr.data.synthetic.np_rotations import rotvec_to_matrix
 from unihmr.evaluation.metrics import foot_sliding
 
 FAMILIES = ('walk', 'run', 'turn_walk', 'sidestep', 'jump', 'squat', 'lunge', 'wave', 'reach', 'point', 'pick_up',

@@ -10,7 +10,7 @@ import numpy as np
 from .curves import keyframes, smooth_noise, window
 from .plan import P, RAISE, SIDE_SIGN, SWING, TWIST, hold_plan, standing_height, standing_pose
 from .registry import register
-from .rotations import heading_vectors
+from unihmr.data.synthetic.np_rotations import heading_vectors
 
 SPINE = ('spine1', 'spine2', 'spine3')
 

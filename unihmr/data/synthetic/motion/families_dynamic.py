@@ -13,7 +13,7 @@ from .gait import GRAVITY
 from .ik import foot_pose, leg_reach, limit_pelvis_height
 from .plan import SIDE_SIGN, hold_plan, standing_height, standing_pose
 from .registry import register
-from .rotations import heading_vectors, yaw_matrix
+from unihmr.data.synthetic.np_rotations import heading_vectors, yaw_matrix
 
 
 def foot_move(plan, side, t, t0, t1, target_xz, lift, toe_off=0.3, strike=0.2):

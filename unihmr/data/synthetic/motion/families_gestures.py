@@ -11,7 +11,7 @@ from .curves import window
 from .limits import matrix_to_euler
 from .plan import NUM_POSE, P, SIDE_SIGN, standing_pose
 from .registry import register
-from .rotations import axis_rotation, normalize
+from unihmr.data.synthetic.np_rotations import axis_rotation, normalize
 
 ARM = ('collar', 'shoulder', 'elbow', 'wrist')
 

@@ -12,7 +12,7 @@ import numpy as np
 from .curves import minjerk, smoothstep
 from .plan import SIDE_SIGN, State, standing_height
 from .rig import Rig
-from .rotations import heading_vectors
+from unihmr.data.synthetic.np_rotations import heading_vectors
 
 GRAVITY = 9.81
 MIN_STEP = 0.02  # m: shorter foot moves (and turns under MIN_TURN) are not taken

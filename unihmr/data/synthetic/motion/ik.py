@@ -11,7 +11,7 @@ import numpy as np
 
 from .curves import smooth_upper, smoothstep, softmin
 from .rig import Rig
-from .rotations import axis_rotation, normalize, yaw_matrix
+from unihmr.data.synthetic.np_rotations import axis_rotation, normalize, yaw_matrix
 
 HEEL_PIVOT = 1  # index of the heel pivot in Rig.sole (bin 1 of 12: the back of the heel)
 KNEE_MIN, KNEE_MAX = np.radians(1.0), np.radians(150.0)  # IK clip of knee flexion

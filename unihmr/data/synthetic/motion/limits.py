@@ -23,7 +23,7 @@ import numpy as np
 
 from unihmr.body.joint_sets import BODY_JOINT_NAMES
 
-from .rotations import euler_to_matrix, euler_to_rotvec, matrix_to_euler, rotvec_to_matrix
+from unihmr.data.synthetic.np_rotations import euler_to_matrix, euler_to_rotvec, matrix_to_euler, rotvec_to_matrix
 
 POSE_NAMES = BODY_JOINT_NAMES[1:]  # the 21 rotations of body_pose
 SPECIAL_ORDERS = {'elbow': 'yzx', 'shoulder': 'zxy'}

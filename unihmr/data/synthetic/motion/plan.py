@@ -12,7 +12,7 @@ import numpy as np
 from .curves import inertialize
 from .limits import POSE_NAMES, pose_index
 from .rig import Rig
-from .rotations import heading_vectors
+from unihmr.data.synthetic.np_rotations import heading_vectors
 
 P = pose_index
 NUM_POSE = len(POSE_NAMES)

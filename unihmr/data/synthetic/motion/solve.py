@@ -18,7 +18,7 @@ from .ik import foot_pose, leg_ik, limit_pelvis_height
 from .limits import LIMITS, clamp_euler, pose_index, pose_to_rotvecs
 from .plan import Plan
 from .rig import SIDES, Rig
-from .rotations import axis_rotation, euler_to_rotvec, matrix_to_euler, yaw_matrix
+from unihmr.data.synthetic.np_rotations import axis_rotation, euler_to_rotvec, matrix_to_euler, yaw_matrix
 
 LEG_JOINTS = {part: [pose_index(f'{side}_{part}') for side in SIDES] for part in ('hip', 'knee', 'ankle', 'foot')}
 ANKLE_TWIST = (0.4, 0.4)  # share and cap (rad) of the foot's turn from the pelvis taken by the ankle (hip: the rest)
