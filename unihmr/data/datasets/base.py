@@ -37,7 +37,19 @@ def bbox_from_corners(low: np.ndarray, high: np.ndarray, scale: float) -> np.nda
     return np.concatenate([0.5 * (low + high), side[..., None]], axis=-1)
 
 
-class MotionWindowDataset(Dataset):
+class LazyBodyModel:
+    """Mixin: ``self.body_model`` built from ``self.body_model_cfg`` on first use (once per worker process)."""
+
+    _body_model = None
+
+    @property
+    def body_model(self):
+        if self._body_model is None:
+            self._body_model = BODY_MODELS.build(self.body_model_cfg)
+        return self._body_model
+
+
+class MotionWindowDataset(LazyBodyModel, Dataset):
     """Windows of T frames over the prepared sequences of one real dataset (see the module docstring).
 
     Subclasses set ``dataset_name`` and implement ``find_files()`` (the raw files; raises
@@ -103,12 +115,6 @@ class MotionWindowDataset(Dataset):
                              if num_frames >= self.min_frames
                              for start in window_starts(num_frames, self.window, self.stride)]
         return self._windows
-
-    @property
-    def body_model(self):
-        if self._body_model is None:
-            self._body_model = BODY_MODELS.build(self.body_model_cfg)
-        return self._body_model
 
     def settings(self) -> dict:
         return {'fps': self.fps, 'body_model': self.body_model_cfg}

@@ -20,7 +20,8 @@ from unihmr.data.collate import collate_windows
 from unihmr.data.contract import validate_window
 from unihmr.data.synthetic.motion import sample_motion
 from unihmr.data.synthetic.observe import observe_motion
-from unihmr.registry import BODY_MODELS, DATASETS
+from unihmr.data.datasets.base import LazyBodyModel
+from unihmr.registry import DATASETS
 from unihmr.utils.io import atomic_path
 
 SPLIT_STREAMS = {'train': 0, 'val': 1, 'test': 2}
@@ -40,7 +41,7 @@ def _severity_weights(severity) -> dict:
 
 
 @DATASETS.register_module()
-class SyntheticMotionDataset(Dataset):
+class SyntheticMotionDataset(LazyBodyModel, Dataset):
     """Procedural motion windows in the data contract, generated on the fly and deterministic by index.
 
     Args:
@@ -70,12 +71,6 @@ class SyntheticMotionDataset(Dataset):
         self.camera, self.occlusion, self.feat_dim, self.seed = camera, occlusion, int(feat_dim), int(seed)
         self.body_model_cfg = dict(body_model or dict(type='EmbeddedSMPLX'))
         self._body_model = None  # built on first use, once per worker process
-
-    @property
-    def body_model(self):
-        if self._body_model is None:
-            self._body_model = BODY_MODELS.build(self.body_model_cfg)
-        return self._body_model
 
     def __len__(self) -> int:
         return self.num_windows
