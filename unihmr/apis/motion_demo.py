@@ -10,48 +10,53 @@ import torch
 import trimesh
 
 from unihmr.apis.config import save_config
-from unihmr.body.joint_sets import BODY_PARENTS, NUM_BETAS
+from unihmr.body.joint_sets import FEET_JOINT_NAMES, FEET_JOINTS, NUM_BETAS
 from unihmr.data.synthetic.motion import make_motion, sample_motion
 from unihmr.data.synthetic.motion.shapes import BETAS_CLIP
 from unihmr.registry import BODY_MODELS
 from unihmr.utils.io import atomic_path
-from unihmr.visualization.mesh_render import draw_mesh, draw_skeleton, frame_axis, view_rotation
+from unihmr.geometry import axis_angle_to_matrix, heading_angle, rotation_about_axis
+from unihmr.visualization.mesh_render import draw_mesh, frame_axis, view_rotation
+
+FOOT_COLOURS = ('tab:blue', 'tab:orange', 'tab:cyan', 'tab:olive')
 
 
 def _facing_view(name: str, global_orient: np.ndarray) -> np.ndarray:
     """View ``name`` turned with the body's heading at the first frame (so 'side' sees the body from its side)."""
-    angle = float(np.linalg.norm(global_orient))
-    axis = global_orient / max(angle, 1e-12)
-    forward = np.cos(angle) * np.array([0.0, 0, 1]) + np.sin(angle) * np.cross(axis, [0.0, 0, 1]) \
-        + (1 - np.cos(angle)) * axis * axis[2]
-    yaw = np.arctan2(forward[0], forward[2])
-    turn = np.array([[np.cos(yaw), 0, -np.sin(yaw)], [0, 1, 0], [np.sin(yaw), 0, np.cos(yaw)]])  # yaw by -heading
-    return view_rotation(name) @ turn
+    root = axis_angle_to_matrix(torch.as_tensor(global_orient, dtype=torch.float64))
+    unturn = rotation_about_axis(-heading_angle(root), 'y').numpy()
+    return view_rotation(name) @ unturn
 
 
-def _figure(vertices, faces, joints, frames, path, title, global_orient):
-    """Side view (body-aligned at the first frame) of the mesh at ``frames``, and a top view of the joint paths."""
-    fig, (side, top) = plt.subplots(2, 1, figsize=(10, 6.5), gridspec_kw={'height_ratios': [2.2, 1]})
+def _figure(vertices, faces, joints, contact, frames, path, title, global_orient):
+    """A filmstrip of the mesh at ``frames`` (side view, body-aligned at the first frame) and a top view of
+    the pelvis path with the planted feet (joints (T, 22, 3), contact (T, 4))."""
+    fig = plt.figure(figsize=(2.2 * len(frames), 6.2))
+    grid = fig.add_gridspec(2, len(frames), height_ratios=[2.2, 1])
     side_view, top_view = _facing_view('side', global_orient), _facing_view('top', global_orient)
-    side_points = []
-    for index, frame in enumerate(frames):
-        shade = 0.55 + 0.45 * index / max(len(frames) - 1, 1)
-        draw_mesh(side, vertices[frame], faces, view=side_view, color=(0.85 * shade, 0.65 * shade, 0.45 * shade))
-        side_points.append((vertices[frame] @ side_view.T)[:, :2])
-    side_points = np.concatenate(side_points)
-    side.axhline(0.0, color='0.4', linewidth=1)
-    frame_axis(side, side_points, margin=0.05)
-    side.set_title(f'{title}\nmesh at frames {frames.tolist()} (side view, ground y = 0)', fontsize=9)
-    for frame in frames:
-        draw_skeleton(top, joints[frame], BODY_PARENTS, view=top_view, color='tab:blue', linewidth=1.5)
+    heights = (vertices[frames] @ side_view.T)[..., 1]
+    for column, frame in enumerate(frames):
+        ax = fig.add_subplot(grid[0, column])
+        draw_mesh(ax, vertices[frame], faces, view=side_view)
+        points = (vertices[frame] @ side_view.T)[:, :2]
+        centre = 0.5 * (points[:, 0].min() + points[:, 0].max())
+        frame_axis(ax, [[centre - 0.6, heights.min()], [centre + 0.6, heights.max()]], margin=0.05)
+        ax.axhline(0.0, color='0.4', linewidth=1)
+        ax.set_title(f'frame {frame}', fontsize=9)
+    top = fig.add_subplot(grid[1, :])
     top_points = joints @ top_view.T
-    top.plot(top_points[:, 0, 0], top_points[:, 0, 1], color='tab:red', linewidth=1, label='pelvis path')
+    top.plot(top_points[:, 0, 0], top_points[:, 0, 1], color='tab:red', linewidth=1.5, label='pelvis path')
+    for foot, (name, colour) in enumerate(zip(FEET_JOINT_NAMES, FOOT_COLOURS)):
+        planted = contact[:, foot] > 0.5
+        joint = FEET_JOINTS[foot]
+        top.scatter(top_points[planted, joint, 0], top_points[planted, joint, 1], s=8, color=colour, label=name)
     frame_axis(top, top_points[..., :2].reshape(-1, 2), margin=0.1)
-    top.legend(loc='upper right')
-    top.set_title('skeleton, top view')
+    top.legend(loc='upper left', fontsize=7, ncol=5)
+    top.set_title('top view: pelvis path and feet on contact frames', fontsize=9)
+    fig.suptitle(f'{title} (side view, ground y = 0)', fontsize=10)
     fig.tight_layout()
     with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=110)
+        fig.savefig(tmp, dpi=100)
     plt.close(fig)
 
 
@@ -104,7 +109,7 @@ def run_body_demo(cfg, work_dir) -> dict:
                  segment_frames=np.array([[start, end] for _, start, end in segments], dtype=np.int64).reshape(-1, 2),
                  mocap_frame_rate=np.float32(cfg.motion.get('fps', 30.0)))
     title = ', '.join(f'{name} [{start}, {end})' for name, start, end in segments)
-    _figure(vertices, faces, joints, frames, paths['figure'], title, arrays['global_orient_w'][0])
+    _figure(vertices, faces, joints, arrays['contact'], frames, paths['figure'], title, arrays['global_orient_w'][0])
     with atomic_path(paths['mesh']) as tmp:
         trimesh.Trimesh(vertices[0], faces, process=False).export(tmp, file_type='ply')
     save_config(cfg, work_dir)
