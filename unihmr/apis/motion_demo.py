@@ -31,7 +31,7 @@ def _facing_view(name: str, global_orient: np.ndarray) -> np.ndarray:
 def _figure(vertices, faces, joints, contact, frames, path, title, global_orient):
     """A filmstrip of the mesh at ``frames`` (side view, body-aligned at the first frame) and a top view of
     the pelvis path with the planted feet (joints (T, 22, 3), contact (T, 4))."""
-    fig = plt.figure(figsize=(2.2 * len(frames), 6.2))
+    fig = plt.figure(figsize=(max(2.2 * len(frames), 9.0), 6.2))
     grid = fig.add_gridspec(2, len(frames), height_ratios=[2.2, 1])
     side_view, top_view = _facing_view('side', global_orient), _facing_view('top', global_orient)
     heights = (vertices[frames] @ side_view.T)[..., 1]
@@ -51,7 +51,7 @@ def _figure(vertices, faces, joints, contact, frames, path, title, global_orient
         joint = FEET_JOINTS[foot]
         top.scatter(top_points[planted, joint, 0], top_points[planted, joint, 1], s=8, color=colour, label=name)
     frame_axis(top, top_points[..., :2].reshape(-1, 2), margin=0.1)
-    top.legend(loc='upper left', fontsize=7, ncol=5)
+    top.legend(loc='upper left', fontsize=7, ncol=3)
     top.set_title('top view: pelvis path and feet on contact frames', fontsize=9)
     fig.suptitle(f'{title} (side view, ground y = 0)', fontsize=10)
     fig.tight_layout()
