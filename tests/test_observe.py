@@ -1,5 +1,4 @@
 """observe_motion: one valid contract window, camera-frame parameters consistent with the body model."""
-import time
 
 import numpy as np
 import pytest
@@ -118,21 +117,3 @@ def test_unknown_names_raise():
         observe(camera=dict(zoom=2.0))
     with pytest.raises(ValueError, match='R_w2c'):
         observe(camera=dict(K=torch.eye(3).expand(T, 3, 3)))
-
-
-def test_timing_of_one_window():
-    """Prints the time of observe_motion for T = 120 on one thread (no assertion: machines differ)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        motion = standin_motion(120)
-        for seed in range(3):
-            observe(seed, motion, severity='heavy')
-        times = []
-        for seed in range(20):
-            start = time.perf_counter()
-            observe(seed, motion, severity='heavy')
-            times.append(time.perf_counter() - start)
-        print(f'observe_motion T=120: median {1e3 * np.median(times):.2f} ms')
-    finally:
-        torch.set_num_threads(threads)

@@ -1,5 +1,4 @@
 """Procedural motion: API contract, determinism, joint limits, grounding, stance-consistent root, contacts, speed."""
-import time
 
 import numpy as np
 import pytest
@@ -191,19 +190,3 @@ def test_other_frame_rates_and_lengths(body):
     for frames in (1, 2, 7):
         for name in ('lunge', 'jump', 'turn_walk'):
             assert make_motion(name, frames, FPS, 1, body)['joints_w'].shape == (frames, 22, 3)
-
-
-def test_speed(body):
-    """sample_motion for 120 frames at 30 fps on one core (budget ~8 ms; printed, not asserted)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        sample_motion(120, FPS, np.random.default_rng(0), body)
-        times = []
-        for seed in range(20):
-            start = time.perf_counter()
-            sample_motion(120, FPS, np.random.default_rng(seed), body)
-            times.append(time.perf_counter() - start)
-    finally:
-        torch.set_num_threads(threads)
-    print(f'sample_motion(120 frames): median {1e3 * np.median(times):.1f} ms, max {1e3 * max(times):.1f} ms')
