@@ -124,3 +124,8 @@ def test_missing_file_gives_one_clear_error(tmp_path, monkeypatch):
         assert needed in message, needed
     with pytest.raises(SMPLXModelNotFoundError):
         SMPLXBody(model_path=tmp_path / 'missing.npz')
+
+
+def test_model_file_arrays_stay_out_of_checkpoints(body):
+    assert len(body.state_dict()) == 0
+    assert any(True for _ in body.buffers())  # still buffers, so .to(device) moves them

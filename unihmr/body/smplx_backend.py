@@ -79,6 +79,11 @@ class SMPLXBody(nn.Module):
             create_left_hand_pose=False, create_right_hand_pose=False, create_expression=False,
             create_jaw_pose=False, create_leye_pose=False, create_reye_pose=False)
         self.model_path = path
+        # The model file's arrays are not learned: keep them out of checkpoints (a recoverer's state_dict
+        # then holds only its networks, whichever body backend it uses).
+        for module in self.model.modules():
+            for name, buffer in list(module.named_buffers(recurse=False)):
+                module.register_buffer(name, buffer, persistent=False)
         face_ids = [SMPLX_VERTEX_IDS['smplx'][key] for key in SMPLX_FACE_VERTEX_KEYS]
         self.register_buffer('face_vertex_ids', torch.tensor(face_ids), persistent=False)
 
