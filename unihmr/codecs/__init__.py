@@ -1,1 +1,8 @@
-"""Codecs: motion representations with named slices and normalisation statistics (issue 4 on)."""
+"""Codecs: motion representations with named slices and normalisation statistics.
+
+Importing this package registers the codecs in ``unihmr.registry.CODECS``.
+"""
+from unihmr.codecs.base import Codec
+from unihmr.codecs.gvhmr import CONTACT_LABEL_EPS, GVHMRCodec
+
+__all__ = ['Codec', 'GVHMRCodec', 'CONTACT_LABEL_EPS']

@@ -1,1 +1,8 @@
-"""Heads: one file per paradigm, all with loss() / predict() (issue 4 on)."""
+"""Heads: one file per paradigm, all with loss() / predict() (see ``heads.base``).
+
+Importing this package registers the heads in ``unihmr.registry.HEADS``.
+"""
+from unihmr.models.heads.base import BaseHead, HeadOutput, impose_known
+from unihmr.models.heads.regression import RegressionHead
+
+__all__ = ['BaseHead', 'HeadOutput', 'RegressionHead', 'impose_known']

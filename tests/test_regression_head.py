@@ -1,0 +1,88 @@
+"""RegressionHead: overfits one small batch, predicts contract shapes, keeps the body model out of state_dict."""
+import pytest
+import torch
+
+from unihmr.body import EmbeddedSMPLX
+from unihmr.data.collate import collate_windows
+from unihmr.data.datasets.synthetic import SyntheticMotionDataset
+from unihmr.models.heads import HeadOutput, RegressionHead
+from unihmr.registry import HEADS
+
+TINY = dict(type='RoPETransformer', width=32, depth=1, heads=2, window=4)
+
+
+@pytest.fixture(scope='module')
+def batch():
+    dataset = SyntheticMotionDataset(split='test', num_windows=2, window=32)
+    full = collate_windows([dataset[0], dataset[1]])
+    def cut(v):
+        return {k: cut(x) for k, x in v.items()} if isinstance(v, dict) else v[:, :16]
+    return {k: cut(v) if k != 'meta' else v for k, v in full.items()}
+
+
+@pytest.fixture(scope='module')
+def body():
+    return EmbeddedSMPLX()
+
+
+def _head(body, batch, **kwargs):
+    torch.manual_seed(0)
+    head = HEADS.build(dict(type='RegressionHead', backbone=TINY, in_width=batch['img_feat'].shape[-1], **kwargs),
+                       default_args=dict(body_model=body))
+    head.codec.compute_stats([batch])
+    return head
+
+
+def test_loss_decreases_when_overfitting(body, batch):
+    head = _head(body, batch, losses=dict(verts_c=None))  # the 24k-vertex pass is slow on CPU; tested in test_losses
+    optimizer = torch.optim.Adam(head.parameters(), lr=3e-3)
+    totals = []
+    for _ in range(30):
+        losses = head.loss(batch['img_feat'], batch)
+        assert all('loss' in name for name in losses)
+        total = sum(losses.values())
+        optimizer.zero_grad()
+        total.backward()
+        optimizer.step()
+        totals.append(total.item())
+    assert totals[-1] < 0.6 * totals[0], totals
+
+
+def test_predict_shapes(body, batch):
+    head = _head(body, batch)
+    out = head.predict(batch['img_feat'], batch)
+    assert isinstance(out, HeadOutput)
+    assert out.x.shape == (2, 16, head.codec.dim) and out.samples is None
+    for params in (out.smpl_params_c, out.smpl_params_w):
+        assert params['global_orient'].shape == (2, 16, 3) and params['transl'].shape == (2, 16, 3)
+        assert params['body_pose'].shape == (2, 16, 21, 3) and params['betas'].shape == (2, 16, 10)
+    assert set(out.smpl_params) == set(batch['smpl_params'])
+    assert out.contact.shape == (2, 16, 4) and ((out.contact >= 0) & (out.contact <= 1)).all()
+    several = head.predict(batch['img_feat'], batch, num_samples=3)
+    assert several.samples['x'].shape == (3, 2, 16, head.codec.dim)
+    with pytest.raises(TypeError):
+        head.predict(batch['img_feat'], batch, num_steps=5)
+
+
+def test_known_coordinates_are_imposed(body, batch):
+    head = _head(body, batch)
+    target = head.codec.encode(batch)
+    known = dict(x=target, mask=head.codec.field_mask(['betas', 'cam']))
+    out = head.predict(batch['img_feat'], batch, known=known)
+    assert torch.equal(out.x[..., head.codec.slices['betas']], target[..., head.codec.slices['betas']])
+    assert torch.allclose(out.smpl_params_c['transl'], batch['smpl_params']['transl_c'], atol=1e-4)
+
+
+def test_body_model_outside_state_dict(body, batch):
+    head = _head(body, batch)
+    keys = set(head.state_dict())
+    assert {'codec.mean', 'codec.std'} <= keys
+    assert not any(k.startswith('body') or 'shape_space' in k or '_body' in k for k in keys)
+    assert head.body_model is body and body not in list(head.modules())
+    head.to(torch.float64)
+    assert body.dtype == torch.float64
+    head.to(torch.float32)
+    assert body.dtype == torch.float32
+    bare = RegressionHead(backbone=TINY, in_width=8, losses=dict(joints_c=None, joints_c_abs=None, verts_c=None,
+                                                                  reproj=None))
+    assert bare.body_model is None and not bare.loss_set.needs_body

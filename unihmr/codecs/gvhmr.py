@@ -1,0 +1,145 @@
+"""GVHMR-style target codec (GVHMR ``EnDecoder``; FactorizedHMR sections 3.2-3.3).
+
+Default layout (``GVHMRCodec.DEFAULT_FIELDS``, dim 158), per frame::
+
+    body_pose        126  21 body rotations, 6D (first two columns, see ``geometry.rotations``)
+    betas             10  shape
+    global_orient_c    6  root orientation in the camera frame, 6D
+    global_orient_gv   6  root orientation in the frame's gravity-view frame (``geometry.gravity_view``), 6D
+    root_vel           3  SMPL transl_w displacement to the next frame, in frame t's heading (yaw) axes
+    cam                3  weak-perspective (s, tx, ty) of transl_c w.r.t. the bbox and K
+    contact            4  foot-contact logits; encoded as logit(clamp(label, 0.05, 0.95)) = +-2.94, never normalised
+
+Optional fields for subset codecs: ``body_pose_torso`` (6 x len(torso)) and ``body_pose_non_torso``
+(6 x the rest) from ``torso_split`` (``TorsoSplit``; default the FactorizedHMR split). FactorizedHMR's
+Stage-1 anchor is ``GVHMRCodec(fields=('body_pose_torso', 'betas', 'global_orient_c', 'cam'))``.
+
+World-trajectory convention (GVHMR): the decoded world translation starts at ``transl_w0`` (default:
+the origin, 0) and is rolled out from ``root_vel`` with the heading of the decoded world orientation; world
+metrics align trajectories, and the world losses align start points. The world orientation itself is exact:
+``R_w = R_w2c^T R_c2gv^T R_gv`` per frame (``convert_orient(.., 'gv', 'w')``). Velocities whose next frame
+is padding are set to 0 (the roll-out never uses them for valid frames).
+"""
+import torch
+
+from unihmr.body.joint_sets import DEFAULT_TORSO_SPLIT, NUM_BETAS, NUM_BODY_POSE, TorsoSplit
+from unihmr.codecs.base import Codec
+from unihmr.data.contract import NUM_CONTACTS
+from unihmr.geometry import (IDENTITY_ROT6D, axis_angle_to_matrix, convert_orient, heading_rotation,
+                             matrix_to_axis_angle, matrix_to_rot6d, rollout_velocity, rot6d_to_matrix,
+                             transl_to_weak_perspective, velocity_from_trajectory, weak_perspective_to_transl)
+from unihmr.registry import CODECS
+
+CONTACT_LABEL_EPS = 0.05  # labels 0/1 -> logits -+2.94 (sigmoid gives back 0.05 / 0.95)
+ROTATION_FIELDS = ('body_pose', 'body_pose_torso', 'body_pose_non_torso', 'global_orient_c', 'global_orient_gv')
+
+
+@CODECS.register_module()
+class GVHMRCodec(Codec):
+    """GVHMR target representation. See the module docstring for the layout and conventions.
+
+    Args:
+        fields: layout subset/order (None = ``DEFAULT_FIELDS``).
+        torso_split: ``TorsoSplit``, a dict of its arguments, or None (the default split).
+        min_std: floor of the computed std.
+    """
+
+    DEFAULT_FIELDS = ('body_pose', 'betas', 'global_orient_c', 'global_orient_gv', 'root_vel', 'cam', 'contact')
+
+    def __init__(self, fields=None, torso_split=None, min_std: float = 1e-3):
+        if isinstance(torso_split, dict):
+            torso_split = TorsoSplit(**torso_split)
+        self.torso_split = torso_split or DEFAULT_TORSO_SPLIT
+        available = dict(
+            body_pose=NUM_BODY_POSE * 6, body_pose_torso=len(self.torso_split.torso_pose) * 6,
+            body_pose_non_torso=len(self.torso_split.non_torso_pose) * 6, betas=NUM_BETAS,
+            global_orient_c=6, global_orient_gv=6, root_vel=3, cam=3, contact=NUM_CONTACTS)
+        super().__init__(available, fields, self.DEFAULT_FIELDS, unnormalized=('contact',), min_std=min_std)
+
+    # ---------------------------------------------------------------- encode
+    def encode_fields(self, batch: dict) -> dict:
+        """Unnormalised fields (B, T, size) from a batch with ``smpl_params``, ``R_w2c``, ``bbox``, ``K``
+        (and ``contact``, ``valid`` when present). Only the fields of the layout are computed."""
+        params, need = batch['smpl_params'], set(self.fields)
+        out = {}
+        pose6d = matrix_to_rot6d(axis_angle_to_matrix(params['body_pose']))  # (B, T, 21, 6)
+        out['body_pose'] = pose6d.flatten(-2)
+        out['body_pose_torso'] = pose6d[..., list(self.torso_split.torso_pose), :].flatten(-2)
+        out['body_pose_non_torso'] = pose6d[..., list(self.torso_split.non_torso_pose), :].flatten(-2)
+        out['betas'] = params['betas']
+        R_c = axis_angle_to_matrix(params['global_orient_c'])
+        out['global_orient_c'] = matrix_to_rot6d(R_c)
+        if need & {'global_orient_gv'}:
+            out['global_orient_gv'] = matrix_to_rot6d(convert_orient(R_c, batch['R_w2c'], 'c', 'gv'))
+        if 'root_vel' in need:
+            heading = heading_rotation(axis_angle_to_matrix(params['global_orient_w']))
+            vel = velocity_from_trajectory(params['transl_w'], heading)
+            if 'valid' in batch:  # a velocity pointing into padding is meaningless
+                next_valid = torch.cat([batch['valid'][..., 1:], batch['valid'][..., -1:]], dim=-1)
+                vel = vel * next_valid.unsqueeze(-1).to(vel)
+            out['root_vel'] = vel
+        if 'cam' in need:
+            out['cam'] = transl_to_weak_perspective(params['transl_c'], batch['bbox'], batch['K'])
+        if 'contact' in need:
+            label = batch['contact'].float().clamp(CONTACT_LABEL_EPS, 1 - CONTACT_LABEL_EPS)
+            out['contact'] = torch.logit(label)
+        return {name: out[name] for name in self.fields}
+
+    # ---------------------------------------------------------------- decode
+    def _default(self, name: str, like: torch.Tensor) -> torch.Tensor:
+        """Placeholder (..., size) for a field that is not in the layout: identity rotations, cam (1, 0, 0),
+        zeros otherwise."""
+        size = self.available_fields[name]
+        value = like.new_zeros(*like.shape[:-1], size)
+        if name in ROTATION_FIELDS:
+            value = value + like.new_tensor(IDENTITY_ROT6D).repeat(size // 6)
+        elif name == 'cam':
+            value[..., 0] = 1.0
+        return value
+
+    def raw_fields(self, x: torch.Tensor, fill: dict = None) -> dict:
+        """Denormalised fields of ``x`` (..., dim); fields outside the layout come from ``fill`` (unnormalised
+        (..., size)) or are placeholders (:meth:`_default`)."""
+        parts = dict(self.split(self.denormalize(x)))
+        for name in self.available_fields:
+            if name not in parts:
+                parts[name] = fill[name] if fill and name in fill else self._default(name, x)
+        if 'body_pose' not in self.fields and not (fill and 'body_pose' in fill):
+            torso = parts['body_pose_torso'].unflatten(-1, (-1, 6))
+            non_torso = parts['body_pose_non_torso'].unflatten(-1, (-1, 6))
+            pose = x.new_zeros(*x.shape[:-1], NUM_BODY_POSE, 6)
+            pose[..., list(self.torso_split.torso_pose), :] = torso
+            pose[..., list(self.torso_split.non_torso_pose), :] = non_torso
+            parts['body_pose'] = pose.flatten(-2)
+        return parts
+
+    def decode(self, x: torch.Tensor, batch: dict, fill: dict = None, transl_w0: torch.Tensor = None) -> dict:
+        """Normalised ``x`` (B, T, dim) -> decoded parameters (differentiable).
+
+        ``batch`` supplies ``bbox`` (B, T, 3), ``K`` (B, T, 3, 3) and ``R_w2c`` (B, T, 3, 3); ``fill`` supplies
+        fields missing from a subset layout (else placeholders); ``transl_w0`` (B, 3) is the start of the
+        world roll-out (default 0). Returns a dict with
+
+        - ``smpl_params_c`` / ``smpl_params_w``: body-model-ready ``global_orient`` (B, T, 3), ``transl`` (B, T, 3),
+          ``body_pose`` (B, T, 21, 3), ``betas`` (B, T, 10) in the camera / world frame;
+        - ``smpl_params``: the same in data-contract names (``global_orient_c``, ``transl_c``, ``global_orient_w``,
+          ``transl_w``, ``body_pose``, ``betas``);
+        - ``contact`` (B, T, 4) probabilities and ``contact_logits`` (B, T, 4);
+        - ``fields``: the denormalised fields (incl. placeholders); ``missing``: names not in the layout.
+        """
+        parts = self.raw_fields(x, fill)
+        body_pose = matrix_to_axis_angle(rot6d_to_matrix(parts['body_pose'].unflatten(-1, (NUM_BODY_POSE, 6))))
+        betas = parts['betas']
+        global_orient_c = matrix_to_axis_angle(rot6d_to_matrix(parts['global_orient_c']))
+        transl_c = weak_perspective_to_transl(parts['cam'], batch['bbox'].to(x), batch['K'].to(x))
+        R_w = convert_orient(rot6d_to_matrix(parts['global_orient_gv']), batch['R_w2c'].to(x), 'gv', 'w')
+        transl_w = rollout_velocity(parts['root_vel'], heading_rotation(R_w), transl_w0)
+        global_orient_w = matrix_to_axis_angle(R_w)
+        logits = parts['contact']
+        return dict(
+            smpl_params_c=dict(global_orient=global_orient_c, transl=transl_c, body_pose=body_pose, betas=betas),
+            smpl_params_w=dict(global_orient=global_orient_w, transl=transl_w, body_pose=body_pose, betas=betas),
+            smpl_params=dict(global_orient_c=global_orient_c, transl_c=transl_c, global_orient_w=global_orient_w,
+                             transl_w=transl_w, body_pose=body_pose, betas=betas),
+            contact=torch.sigmoid(logits), contact_logits=logits, fields=parts,
+            missing=tuple(name for name in self.available_fields if name not in self.fields))

@@ -1,0 +1,78 @@
+"""GVHMR-style deterministic regression head (FactorizedHMR Stage 1 when its codec is a torso-root subset).
+
+Network: condition tokens (B, T, in_width) -> Linear to the backbone width -> backbone (RoPE transformer over
+time, padding frames masked) -> MLP (Linear, GELU, Linear; last layer zero-initialised so training starts
+at the normalised mean) -> normalised codec representation (B, T, codec.dim); the codec's contact slot
+holds the contact logits. Losses: ``SMPLXLossSet`` (normalised target, camera joints/vertices, reprojection,
+world translation, contact BCE), configured by ``losses=``.
+"""
+from typing import Optional
+
+import torch
+from torch import nn
+
+from unihmr.models.heads.base import BaseHead, HeadOutput, impose_known
+from unihmr.models.losses import SMPLXLossSet
+from unihmr.registry import BACKBONES, CODECS, HEADS
+
+
+def _build(registry, cfg):
+    return cfg if isinstance(cfg, nn.Module) else registry.build(cfg)
+
+
+@HEADS.register_module()
+class RegressionHead(BaseHead):
+    """Deterministic regressor of a codec's representation.
+
+    Args:
+        codec: codec config (e.g. ``dict(type='GVHMRCodec')``) or instance.
+        backbone: backbone config (``dict(type='RoPETransformer', width=..., depth=..., heads=..., window=...)``)
+            or instance; it maps (B, T, width) tokens and a (B, T) bool ``valid`` to (B, T, width).
+        in_width: width of the condition tokens.
+        losses: term configs merged into ``unihmr.models.losses.DEFAULT_LOSSES`` (numbers set weights,
+            None drops a term); ``loss_cfg``: other ``SMPLXLossSet`` arguments (``num_vertices``, ``vertex_seed``).
+        body_model: body-model instance (from the recoverer's ``default_args``); held outside ``state_dict``
+            (see ``heads.base``). Only needed by the joint / vertex / reprojection terms.
+        torso_split: ``TorsoSplit`` arguments given to a codec config that does not set its own.
+        hidden: width of the output MLP (default: the backbone width).
+    """
+
+    def __init__(self, codec=dict(type='GVHMRCodec'), backbone=dict(type='RoPETransformer'), in_width: int = 256,
+                 losses: Optional[dict] = None, body_model: Optional[nn.Module] = None, torso_split=None,
+                 hidden: Optional[int] = None, loss_cfg: Optional[dict] = None):
+        if isinstance(codec, dict) and torso_split is not None:
+            codec = dict(codec)
+            codec.setdefault('torso_split', torso_split)
+        super().__init__(_build(CODECS, codec), body_model)
+        self.backbone = _build(BACKBONES, backbone)
+        width = getattr(self.backbone, 'width', None) or backbone['width']
+        hidden = hidden or width
+        self.in_proj = nn.Linear(in_width, width)
+        self.out_mlp = nn.Sequential(nn.Linear(width, hidden), nn.GELU(), nn.Linear(hidden, self.codec.dim))
+        nn.init.zeros_(self.out_mlp[-1].weight)
+        nn.init.zeros_(self.out_mlp[-1].bias)
+        self.loss_set = SMPLXLossSet(losses, **(loss_cfg or {}))
+
+    def forward(self, cond: torch.Tensor, valid: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """Condition tokens (B, T, in_width), ``valid`` (B, T) bool -> normalised representation (B, T, dim)."""
+        return self.out_mlp(self.backbone(self.in_proj(cond), valid))
+
+    def loss(self, cond: torch.Tensor, batch: dict, known: Optional[dict] = None,
+             body_model: Optional[nn.Module] = None) -> dict:
+        """Named weighted losses ``{'loss_<term>': scalar}`` of one forward pass against the GT ``batch``."""
+        x = impose_known(self(cond, batch.get('valid')), known)
+        return self.loss_set(x, batch, self.codec, body_model or self.body_model)
+
+    @torch.no_grad()
+    def predict(self, cond: torch.Tensor, batch: dict, known: Optional[dict] = None, num_samples: int = 1,
+                transl_w0: Optional[torch.Tensor] = None, **sampler_cfg) -> HeadOutput:
+        """Decoded prediction. The head is deterministic: ``num_samples`` > 1 repeats the one answer in
+        ``samples['x']`` (S, B, T, dim) so that multi-hypothesis metrics still run. ``transl_w0`` (B, 3) is the
+        start of the world roll-out (default 0). No sampler options exist; any given raise ``TypeError``."""
+        if sampler_cfg:
+            raise TypeError(f'RegressionHead.predict: unexpected sampler options {sorted(sampler_cfg)}')
+        x = impose_known(self(cond, batch.get('valid')), known)
+        out = self.decode(x, batch, transl_w0=transl_w0)
+        if num_samples > 1:
+            out.samples = dict(x=x.unsqueeze(0).expand(num_samples, *x.shape))
+        return out
