@@ -21,7 +21,9 @@ import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / 'tools'))
 
+from backbone_benchmark import bench_backbone  # noqa: E402
 from unihmr.utils.io import write_text  # noqa: E402
 
 DOC_PATH = ROOT / 'docs' / 'benchmarks.md'
@@ -168,7 +170,7 @@ def bench_data(args) -> dict:
     return {'title': 'Synthetic data generation', 'markdown': markdown, 'results': results}
 
 
-SECTIONS = {'body': bench_body, 'data': bench_data}
+SECTIONS = {'backbone': bench_backbone, 'body': bench_body, 'data': bench_data}
 
 
 def render_section(name: str, report: dict, info: dict, command: str) -> str:
