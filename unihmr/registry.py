@@ -31,6 +31,18 @@ HOOKS = Registry('hook', parent=MMENGINE_HOOKS, scope=SCOPE, locations=['unihmr.
 FUNCTIONS = Registry('function', parent=MMENGINE_FUNCTIONS, scope=SCOPE, locations=['unihmr.data.collate'])
 METRICS = Registry('metric', parent=MMENGINE_METRICS, scope=SCOPE, locations=['unihmr.evaluation'])
 
+# mmengine's own kinds, as children in scope 'unihmr' so the Runner finds its loops, optimisers,
+# schedulers, samplers and visualisation backends without falling back with a warning.
+from mmengine import registry as _mm  # noqa: E402
+
+RUNNER_REGISTRIES = {
+    name.lower(): Registry(name.lower(), parent=getattr(_mm, name), scope=SCOPE)
+    for name in ('RUNNERS', 'RUNNER_CONSTRUCTORS', 'LOOPS', 'OPTIMIZERS', 'OPTIM_WRAPPERS',
+                 'OPTIM_WRAPPER_CONSTRUCTORS', 'PARAM_SCHEDULERS', 'DATA_SAMPLERS', 'MODEL_WRAPPERS',
+                 'WEIGHT_INITIALIZERS', 'VISUALIZERS', 'VISBACKENDS', 'LOG_PROCESSORS', 'EVALUATOR',
+                 'INFERENCERS', 'TASK_UTILS', 'STRATEGIES')
+}
+
 ALL_REGISTRIES = {
     'models': MODELS, 'heads': HEADS, 'codecs': CODECS, 'encoders': ENCODERS, 'backbones': BACKBONES,
     'tokenizers': TOKENIZERS, 'body_models': BODY_MODELS, 'losses': LOSSES, 'guidance': GUIDANCE,

@@ -6,10 +6,13 @@ from pathlib import Path
 from unihmr.apis.config import ConfigOverrideError, load_config
 
 
-def tool_parser(description: str) -> argparse.ArgumentParser:
-    """An argument parser with the config path, dotlist overrides and ``--work-dir``."""
+def tool_parser(description: str, positionals=()) -> argparse.ArgumentParser:
+    """An argument parser with the config path, further ``(name, help)`` positionals, dotlist overrides
+    and ``--work-dir``."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument('config', help='path to an mmengine Python config')
+    for name, help_text in positionals:
+        parser.add_argument(name, help=help_text)
     parser.add_argument('overrides', nargs='*', default=[],
                         help='OmegaConf dotlist overrides, e.g. model.head.depth=2 (prefix + to add a key)')
     parser.add_argument('--work-dir', default=None,

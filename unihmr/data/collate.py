@@ -1,8 +1,9 @@
 """Batching of data-contract windows: tensors are stacked, ``meta`` stays a list of per-window dicts.
 
 ``torch``'s default collate would try to transpose ``meta`` (strings, lists of unequal length); this
-keeps it as it is. Registered as ``collate_windows`` for mmengine dataloader configs
-(``collate_fn=dict(type='collate_windows')``).
+keeps it as it is. Registered as ``collate_windows`` in scope ``unihmr``; mmengine's Runner looks collate functions up
+without switching scope, so dataloader configs name it with its scope
+(``collate_fn=dict(type='unihmr.collate_windows')``).
 """
 import torch
 

@@ -1,0 +1,35 @@
+"""Evaluate a checkpoint: ``python tools/test.py CONFIG CHECKPOINT [key=value ...] [--out results.json]``.
+
+Runs the model over ``cfg.test_dataloader`` with a progress bar, and writes every applicable metric
+(DESIGN section 8) as a flat JSON of metric -> value, a per-sequence CSV and the resolved config.
+Evaluate the heavy split with ``test_dataloader.dataset.severity=heavy``.
+"""
+import sys
+from pathlib import Path
+
+from unihmr.apis.cli import parse_tool_args, tool_parser
+from unihmr.apis.config import save_config
+from unihmr.apis.inference import CheckpointMismatchError, build_dataloader, build_model, evaluate, write_results
+
+
+def main(argv=None):
+    parser = tool_parser(__doc__.splitlines()[0], positionals=[('checkpoint', 'checkpoint file (.pth)')])
+    parser.add_argument('--out', default=None, help='results JSON (default: <work-dir>/results.json)')
+    parser.add_argument('--device', default='cpu', help="torch device, e.g. 'cpu' or 'cuda'")
+    args, cfg, work_dir = parse_tool_args(parser, 'test', argv)
+    try:
+        model = build_model(cfg, args.checkpoint, args.device)
+    except (FileNotFoundError, CheckpointMismatchError) as error:
+        print(f'error: {error}', file=sys.stderr)
+        raise SystemExit(2) from None
+    metrics, per_sequence = evaluate(model, build_dataloader(cfg.test_dataloader), cfg.test_evaluator, args.device)
+    out = Path(args.out) if args.out else Path(work_dir) / 'results.json'
+    write_results(metrics, per_sequence, out, out.with_suffix('.csv'))
+    save_config(cfg, out.parent)
+    for name, value in metrics.items():
+        print(f'{name:>22}: {value:.4f}')
+    print(f'wrote {out} and {out.with_suffix(".csv")}')
+
+
+if __name__ == '__main__':
+    main()

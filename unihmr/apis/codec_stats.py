@@ -1,0 +1,48 @@
+"""Normalisation statistics of the codecs, computed from the training data before training starts.
+
+``fit_codec_stats`` sets ``mean`` / ``std`` of every stage's codec from ``cfg.codec_stats.num_windows``
+windows of the training dataset (read in order, so every process of a distributed run computes the same
+numbers). The statistics are buffers of the codecs, so every checkpoint carries them.
+``tools/compute_stats.py`` runs the same code and saves them to a file.
+"""
+import torch
+from mmengine.logging import print_log
+from torch.utils.data import DataLoader, Subset
+
+from unihmr.data.collate import collate_windows
+from unihmr.registry import DATASETS
+
+DEFAULT_STATS_CFG = dict(num_windows=256, batch_size=32)
+
+
+def _codecs(model) -> dict:
+    """``name -> codec`` of every stage (and refiner) that has one; unwraps DDP."""
+    model = getattr(model, 'module', model)
+    found = {}
+    for group in ('stages', 'refiners'):
+        for index, head in enumerate(getattr(model, group, [])):
+            if getattr(head, 'codec', None) is not None:
+                found[f'{group}.{index}.codec'] = head.codec
+    return found
+
+
+def fit_codec_stats(model, cfg) -> dict:
+    """Compute and set every codec's statistics from the training dataset; returns ``name -> codec``."""
+    stats_cfg = {**DEFAULT_STATS_CFG, **dict(cfg.get('codec_stats') or {})}
+    dataset = DATASETS.build(dict(cfg.train_dataloader.dataset))
+    count = min(int(stats_cfg['num_windows']), len(dataset))
+    loader = DataLoader(Subset(dataset, range(count)), batch_size=int(stats_cfg['batch_size']), shuffle=False,
+                        collate_fn=collate_windows)
+    batches = list(loader)
+    codecs = _codecs(model)
+    for name, codec in codecs.items():
+        codec.compute_stats(batches)
+        print_log(f'{name}: statistics from {count} training windows (dim {codec.dim})', logger='current')
+    return codecs
+
+
+def save_codec_stats(codecs: dict, path) -> None:
+    """Write ``{name: {'mean', 'std'}}`` to ``path`` (torch file, loads with weights_only=True)."""
+    from unihmr.utils.io import atomic_path
+    with atomic_path(path) as tmp:
+        torch.save({name: {'mean': codec.mean.cpu(), 'std': codec.std.cpu()} for name, codec in codecs.items()}, tmp)

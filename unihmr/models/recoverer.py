@@ -1,0 +1,165 @@
+"""The recoverer: the mmengine ``BaseModel`` that every method config builds.
+
+It composes a condition encoder (per-frame tokens from the observations), one or more stages (heads,
+each owning a codec) and optional refiners, around a body model that turns SMPL-X parameters into
+joints and vertices. Modes follow mmengine: ``loss`` (training), ``predict`` (per-sequence results for
+the metrics) and ``tensor`` (the raw ``HeadOutput``). Sequences longer than ``window`` frames are cut
+into overlapping windows whose representations are cross-faded before decoding, so world trajectories
+are rolled out once over the whole sequence.
+"""
+import dataclasses
+from typing import Optional, Sequence
+
+import torch
+from mmengine.model import BaseModel
+from torch import nn
+
+from unihmr.registry import BODY_MODELS, ENCODERS, HEADS, MODELS
+
+
+def slice_time(value, start: int, end: int):
+    """Frames ``start:end`` of a batch, a head output or a ``known`` dict: every tensor with a time axis
+    (B, T, ...) is sliced along dim 1 (``(dim,)`` masks and ``meta`` are kept)."""
+    if isinstance(value, dict):
+        return {key: slice_time(item, start, end) for key, item in value.items()}
+    if dataclasses.is_dataclass(value):
+        return dataclasses.replace(value, **{f.name: slice_time(getattr(value, f.name), start, end)
+                                             for f in dataclasses.fields(value)})
+    if isinstance(value, torch.Tensor) and value.dim() >= 2:
+        return value[:, start:end]
+    return value
+
+
+def window_spans(num_frames: int, window: int, overlap: int) -> list:
+    """(start, end) spans of length ``window`` (the last one may start earlier) covering every frame."""
+    if num_frames <= window:
+        return [(0, num_frames)]
+    stride = window - overlap
+    starts = list(range(0, num_frames - window, stride)) + [num_frames - window]
+    return [(start, start + window) for start in starts]
+
+
+def crossfade_weights(spans: list, num_frames: int, overlap: int) -> torch.Tensor:
+    """(num_spans, T) weights that sum to 1 per frame: linear ramps where consecutive spans overlap."""
+    weights = torch.zeros(len(spans), num_frames)
+    for index, (start, end) in enumerate(spans):
+        w = torch.ones(end - start)
+        if index > 0:
+            shared = spans[index - 1][1] - start
+            w[:shared] = torch.linspace(0, 1, shared + 2)[1:-1]
+        if index + 1 < len(spans):
+            shared = end - spans[index + 1][0]
+            w[end - start - shared:] = torch.linspace(1, 0, shared + 2)[1:-1]
+        weights[index, start:end] = w
+    return weights / weights.sum(0, keepdim=True)
+
+
+@MODELS.register_module()
+class Recoverer(BaseModel):
+    """Encoder + stages + refiners + body model.
+
+    Args:
+        encoder: config of the condition encoder (``ENCODERS``); its ``width`` is passed to the stages.
+        stages: configs of the heads (``HEADS``), run in order; stage k > 0 receives the previous
+            stage's output as ``known`` (e.g. FactorizedHMR's anchor).
+        body_model: config of the body model (``BODY_MODELS``); not part of the checkpoint.
+        refiners: configs of refiners run after the last stage (``HEADS`` with a ``refine`` method).
+        window / overlap: frames per inference window and frames shared by consecutive windows.
+    """
+
+    def __init__(self, encoder: dict, stages: Sequence[dict], body_model: Optional[dict] = None,
+                 refiners: Sequence[dict] = (), window: int = 120, overlap: int = 30,
+                 data_preprocessor: Optional[dict] = None, init_cfg: Optional[dict] = None):
+        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        if not stages:
+            raise ValueError('Recoverer: stages must name at least one head')
+        if not 0 <= overlap < window:
+            raise ValueError(f'Recoverer: need 0 <= overlap < window, got overlap={overlap}, window={window}')
+        self.body_model = BODY_MODELS.build(dict(body_model or dict(type='EmbeddedSMPLX')))
+        self.encoder = ENCODERS.build(dict(encoder))
+        shared = dict(body_model=self.body_model, in_width=self.encoder.width)
+        self.stages = nn.ModuleList([HEADS.build(dict(cfg), default_args=shared) for cfg in stages])
+        self.refiners = nn.ModuleList([HEADS.build(dict(cfg), default_args=shared) for cfg in refiners])
+        self.window, self.overlap = int(window), int(overlap)
+
+    # ----------------------------------------------------------------------------------------- modes
+    def forward(self, mode: str = 'tensor', **batch):
+        if mode == 'loss':
+            return self.loss(batch)
+        if mode == 'predict':
+            return self.predict(batch)
+        if mode == 'tensor':
+            return self.recover(batch)
+        raise ValueError(f"Recoverer.forward: unknown mode '{mode}'; use 'loss', 'predict' or 'tensor'")
+
+    def loss(self, batch: dict) -> dict:
+        """Named losses of every stage (prefixed ``stage<k>.`` when there are several)."""
+        cond = self.encoder(batch)
+        losses, known = {}, None
+        for index, stage in enumerate(self.stages):
+            stage_losses = stage.loss(cond, batch, known=known)
+            prefix = f'stage{index}.' if len(self.stages) > 1 else ''
+            losses.update({prefix + name: value for name, value in stage_losses.items()})
+            if index + 1 < len(self.stages):
+                with torch.no_grad():
+                    known = stage.predict(cond, batch, known=known)
+        return losses
+
+    @torch.no_grad()
+    def recover(self, batch: dict, num_samples: int = 1, **sampler_cfg):
+        """Run every stage and refiner over the whole sequence (windowed) and return the last HeadOutput."""
+        cond = self.encoder(batch)
+        output = None
+        for stage in self.stages:
+            output = self._windowed(stage, cond, batch, output, num_samples, sampler_cfg)
+        for refiner in self.refiners:
+            output = refiner.refine(cond, batch, output)
+        return output
+
+    def _windowed(self, stage, cond, batch, known, num_samples, sampler_cfg):
+        num_frames = cond.shape[1]
+        spans = window_spans(num_frames, self.window, self.overlap)
+        if len(spans) == 1:
+            return stage.predict(cond, batch, known=known, num_samples=num_samples, **sampler_cfg)
+        weights = crossfade_weights(spans, num_frames, self.overlap).to(cond)
+        blended = 0.0
+        for index, (start, end) in enumerate(spans):
+            part_known = None if known is None else slice_time(known, start, end)
+            part = stage.predict(cond[:, start:end], slice_time(batch, start, end), known=part_known,
+                                 num_samples=num_samples, **sampler_cfg)
+            full = cond.new_zeros(*part.x.shape[:1], num_frames, *part.x.shape[2:])
+            full[:, start:end] = part.x
+            blended = blended + full * weights[index].view(1, num_frames, *([1] * (full.dim() - 2)))
+        return stage.decode(blended, batch)
+
+    def predict(self, batch: dict) -> list:
+        """One result dict per sequence, with the keys ``unihmr.evaluation.MotionMetric`` reads."""
+        output = self.recover(batch)
+        pred_c = self.body_model(**output.smpl_params_c, return_verts=False)
+        pred_w = self.body_model(**output.smpl_params_w, return_verts=False)
+        results = []
+        gt = batch.get('smpl_params')
+        if gt is not None:
+            gt_c = self.body_model(**_body_args(gt, 'c'), return_verts=False)
+            gt_w = self.body_model(**_body_args(gt, 'w'), return_verts=False)
+        metas = batch.get('meta') or [{}] * batch['kp2d'].shape[0]
+        for b, meta in enumerate(metas):
+            sample = dict(pred_joints_c=pred_c.joints[b], pred_joints_w=pred_w.joints[b],
+                          valid=batch['valid'][b], fps=float(meta.get('fps', 30.0)),
+                          seq_id=str(meta.get('seq_id', b)),
+                          pred_smpl_params={k: v[b] for k, v in output.smpl_params.items()})
+            if output.contact is not None:
+                sample['pred_contact'] = output.contact[b]
+            if gt is not None:
+                sample.update(gt_joints_c=gt_c.joints[b], gt_joints_w=gt_w.joints[b])
+                for key in ('vis', 'contact'):
+                    if key in batch:
+                        sample['gt_contact' if key == 'contact' else key] = batch[key][b]
+            results.append(sample)
+        return results
+
+
+def _body_args(params: dict, frame: str) -> dict:
+    """Body-model arguments from SMPL-X parameters in the camera (``'c'``) or world (``'w'``) frame."""
+    return dict(global_orient=params[f'global_orient_{frame}'], body_pose=params['body_pose'],
+                betas=params['betas'], transl=params[f'transl_{frame}'])
