@@ -1,10 +1,11 @@
 """Every shipped config parses, and every `type` it names is found in a unihmr registry."""
 from pathlib import Path
 
+import mmengine.runner  # noqa: F401  (registers mmengine's loops, hooks, samplers)
 import pytest
 from mmengine.config import Config
 
-from unihmr.registry import ALL_REGISTRIES
+from unihmr.registry import ALL_REGISTRIES, RUNNER_REGISTRIES
 
 CONFIGS = sorted((Path(__file__).resolve().parents[1] / 'configs').rglob('*.py'))
 
@@ -24,5 +25,6 @@ def _types(node):
 def test_config_parses_and_names_registered_types(path):
     cfg = Config.fromfile(str(path)).to_dict()
     for name in _types(cfg):
-        assert any(registry.get(name) is not None for registry in ALL_REGISTRIES.values()), \
+        assert any(registry.get(name) is not None
+                   for registry in (*ALL_REGISTRIES.values(), *RUNNER_REGISTRIES.values())), \
             f'{path.name}: type {name!r} is not registered'
