@@ -16,7 +16,12 @@ def build_runner(cfg, work_dir, launcher: str = 'none', resume=None) -> Runner:
         cfg.resume = True
         cfg.load_from = None if resume == 'auto' else str(resume)
     if launcher != 'none' and not torch.cuda.is_available():
-        # mmengine passes device_ids=[LOCAL_RANK] to DDP, which only GPU modules accept.
+        # mmengine 0.10.7 calls torch.cuda.set_device while joining the process group, and passes
+        # device_ids=[LOCAL_RANK] to DDP, which only GPU modules accept: join the group here (the Runner
+        # then skips its own set-up) and wrap CPU modules without device ids.
+        if not torch.distributed.is_initialized():
+            backend = cfg.get('env_cfg', {}).get('dist_cfg', {}).get('backend', 'gloo')
+            torch.distributed.init_process_group(backend=backend)
         cfg.model_wrapper_cfg = dict(type='MMDistributedDataParallel', device_ids=None, broadcast_buffers=False)
     return Runner.from_cfg(cfg)
 

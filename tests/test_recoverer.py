@@ -1,0 +1,86 @@
+"""The recoverer: modes, windowed inference over long sequences, predict output for the metrics."""
+import pytest
+import torch
+
+from unihmr.data.collate import collate_windows
+from unihmr.data.datasets.synthetic import SyntheticMotionDataset
+from unihmr.evaluation import MotionMetric
+from unihmr.models.recoverer import crossfade_weights, slice_time, window_spans
+from unihmr.registry import MODELS
+
+TINY = dict(type='Recoverer', encoder=dict(type='ConditionEncoder', width=32, feat_dim=16),
+            stages=[dict(type='RegressionHead', codec=dict(type='GVHMRCodec'), losses=dict(verts_c=None),
+                         backbone=dict(type='RoPETransformer', width=32, depth=1, heads=2, window=16))],
+            window=24, overlap=8)
+
+
+@pytest.fixture(scope='module')
+def batch():
+    dataset = SyntheticMotionDataset(split='test', num_windows=2, window=40, feat_dim=16, severity='mild')
+    return collate_windows([dataset[0], dataset[1]])
+
+
+@pytest.fixture(scope='module')
+def model():
+    torch.manual_seed(0)
+    return MODELS.build(TINY).eval()
+
+
+def test_window_spans_cover_every_frame_and_weights_sum_to_one():
+    for frames, window, overlap in [(40, 24, 8), (24, 24, 8), (100, 30, 10), (31, 30, 0)]:
+        spans = window_spans(frames, window, overlap)
+        covered = torch.zeros(frames, dtype=torch.bool)
+        for start, end in spans:
+            assert end - start == min(window, frames) and 0 <= start and end <= frames
+            covered[start:end] = True
+        assert covered.all()
+        weights = crossfade_weights(spans, frames, overlap)
+        torch.testing.assert_close(weights.sum(0), torch.ones(frames))
+        assert (weights >= 0).all()
+
+
+def test_slice_time_keeps_meta_and_masks(batch):
+    part = slice_time({**batch, 'mask': torch.ones(158, dtype=torch.bool)}, 5, 9)
+    assert part['kp2d'].shape[1] == 4 and part['smpl_params']['body_pose'].shape[1] == 4
+    assert part['meta'] is batch['meta'] and part['mask'].shape == (158,)
+
+
+def test_loss_mode_returns_named_finite_losses(model, batch):
+    model.train()
+    losses = model(mode='loss', **batch)
+    model.eval()
+    assert {'loss_target', 'loss_joints_c', 'loss_reproj', 'loss_transl_w', 'loss_contact'} <= set(losses)
+    assert all(torch.isfinite(v) for v in losses.values())
+
+
+def test_windowed_inference_matches_one_pass_when_the_window_covers_the_sequence(model, batch):
+    long_window = MODELS.build({**TINY, 'window': 64, 'overlap': 8}).eval()
+    long_window.load_state_dict(model.state_dict())
+    one_pass, windowed = long_window(mode='tensor', **batch), model(mode='tensor', **batch)
+    assert windowed.x.shape == one_pass.x.shape == (2, 40, 158)
+    # The first frames are seen by the first window only, with no cross-fade: the same as one pass of it.
+    first = slice_time(batch, 0, 24)
+    torch.testing.assert_close(model(mode='tensor', **first).x[:, :16], windowed.x[:, :16], atol=1e-5, rtol=0)
+
+
+def test_predict_feeds_the_motion_metric(model, batch):
+    samples = model(mode='predict', **batch)
+    assert len(samples) == 2 and samples[0]['seq_id'] == 'test-000000'
+    assert samples[0]['pred_joints_c'].shape == (40, 22, 3) and samples[0]['gt_joints_w'].shape == (40, 22, 3)
+    metric = MotionMetric()
+    metric.process(batch, samples)
+    results = metric.compute_metrics(metric.results)
+    for key in ('mpjpe', 'pa_mpjpe', 'wa_mpjpe', 'rte', 'jitter', 'mpjpe_torso'):
+        assert key in results and results[key] == results[key]  # present and not NaN
+
+
+def test_checkpoint_holds_no_body_model_tensors(model):
+    assert not any(key.startswith('body_model') for key in model.state_dict())
+    assert any(key.endswith('codec.mean') for key in model.state_dict())
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(ValueError, match='overlap'):
+        MODELS.build({**TINY, 'overlap': 30})
+    with pytest.raises(ValueError, match="unknown mode 'train'"):
+        MODELS.build(TINY)(mode='train')
