@@ -84,3 +84,13 @@ def test_bad_arguments_are_named():
         MODELS.build({**TINY, 'overlap': 30})
     with pytest.raises(ValueError, match="unknown mode 'train'"):
         MODELS.build(TINY)(mode='train')
+
+
+def test_world_trajectory_is_grounded(model, batch):
+    output = model(mode='tensor', **batch)
+    params = output.smpl_params_w
+    lowest = model.body_model(**params, return_verts=False).joints[..., [7, 8, 10, 11], 1].amin(dim=(-1, -2))
+    rest = model.body_model(betas=params['betas'][:, :1])
+    rest_height = rest.joints[:, 0, [7, 8, 10, 11], 1].amin(-1) - rest.vertices[:, 0, :, 1].amin(-1)
+    torch.testing.assert_close(lowest, rest_height, atol=1e-4, rtol=0)
+    torch.testing.assert_close(output.smpl_params['transl_w'], params['transl'])

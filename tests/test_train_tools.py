@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -75,3 +76,34 @@ def test_two_process_distributed_training(tmp_path):
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     assert (tmp_path / 'iter_2.pth').exists()
     assert 'Distributed training: True' in result.stdout + result.stderr
+
+
+DEMO = str(REPO / 'configs' / 'demo' / 'recover_synthetic.py')
+
+
+def test_demo_recovers_a_synthetic_sequence_with_metrics(trained, tmp_path):
+    result = _run([DEMO, *TINY, f'demo.checkpoint={trained / "iter_4.pth"}', 'demo.num_frames=40',
+                   'demo.animation_step=10', '--work-dir', str(tmp_path)], tool='demo.py')
+    assert result.returncode == 0, result.stderr[-3000:]
+    data = np.load(tmp_path / 'recovered.npz')
+    assert data['poses'].shape == (40, 165) and data['transl_c'].shape == (40, 3) and data['betas'].shape == (10,)
+    assert 'pa_mpjpe' in json.loads((tmp_path / 'metrics.json').read_text())
+    assert (tmp_path / 'recovered.gif').read_bytes()[:3] == b'GIF'
+
+
+def test_demo_on_a_keypoint_file_and_a_bad_one(trained, tmp_path):
+    from unihmr.data.datasets.synthetic import SyntheticMotionDataset
+    window = SyntheticMotionDataset(split='test', num_windows=1, window=30, feat_dim=64)[0]
+    good = tmp_path / 'kp.npz'
+    np.savez(good, kp2d=window['kp2d'].numpy(), K=window['K'][0].numpy())
+    out = tmp_path / 'out'
+    result = _run([DEMO, *TINY, f'demo.checkpoint={trained / "iter_4.pth"}', f'demo.input={good}',
+                   'demo.animation_step=10', '--work-dir', str(out)], tool='demo.py')
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert np.load(out / 'recovered.npz')['poses'].shape == (30, 165) and not (out / 'metrics.json').exists()
+    bad = tmp_path / 'bad.npz'
+    np.savez(bad, kp2d=window['kp2d'].numpy()[:, :10])
+    failed = _run([DEMO, *TINY, f'demo.checkpoint={trained / "iter_4.pth"}', f'demo.input={bad}',
+                   '--work-dir', str(tmp_path / 'bad_out')], tool='demo.py')
+    assert failed.returncode == 2 and "missing keys ['K']" in failed.stderr and 'Traceback' not in failed.stderr
+    assert not (tmp_path / 'bad_out' / 'recovered.npz').exists()

@@ -7,6 +7,7 @@ Evaluate the heavy split with ``test_dataloader.dataset.severity=heavy``.
 import sys
 from pathlib import Path
 
+from unihmr.apis.baselines import BASELINES
 from unihmr.apis.cli import parse_tool_args, tool_parser
 from unihmr.apis.config import save_config
 from unihmr.apis.inference import CheckpointMismatchError, build_dataloader, build_model, evaluate, write_results
@@ -16,12 +17,16 @@ def main(argv=None):
     parser = tool_parser(__doc__.splitlines()[0], positionals=[('checkpoint', 'checkpoint file (.pth)')])
     parser.add_argument('--out', default=None, help='results JSON (default: <work-dir>/results.json)')
     parser.add_argument('--device', default='cpu', help="torch device, e.g. 'cpu' or 'cuda'")
+    parser.add_argument('--baseline', choices=sorted(BASELINES), default=None,
+                        help='evaluate a trivial baseline built on the checkpoint instead of the model')
     args, cfg, work_dir = parse_tool_args(parser, 'test', argv)
     try:
         model = build_model(cfg, args.checkpoint, args.device)
     except (FileNotFoundError, CheckpointMismatchError) as error:
         print(f'error: {error}', file=sys.stderr)
         raise SystemExit(2) from None
+    if args.baseline:
+        model = BASELINES[args.baseline](model)
     metrics, per_sequence = evaluate(model, build_dataloader(cfg.test_dataloader), cfg.test_evaluator, args.device)
     out = Path(args.out) if args.out else Path(work_dir) / 'results.json'
     write_results(metrics, per_sequence, out, out.with_suffix('.csv'))

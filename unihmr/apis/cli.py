@@ -36,9 +36,12 @@ def parse_tool_args(parser: argparse.ArgumentParser, tool: str, argv=None):
 
 
 def exit_on_user_error(fn, *args, **kwargs):
-    """Call ``fn``; a missing file (config, body model, input) exits with status 2 and one line, not a traceback."""
+    """Call ``fn``; bad user input (a missing file, a malformed input file or checkpoint) exits with status 2
+    and one line, not a traceback."""
+    from unihmr.apis.inference import CheckpointMismatchError
+    from unihmr.apis.keypoint_input import KeypointFileError
     try:
         return fn(*args, **kwargs)
-    except FileNotFoundError as error:
+    except (FileNotFoundError, KeypointFileError, CheckpointMismatchError) as error:
         print(f'error: {error}', file=sys.stderr)
         raise SystemExit(2) from None

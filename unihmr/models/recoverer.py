@@ -14,6 +14,7 @@ import torch
 from mmengine.model import BaseModel
 from torch import nn
 
+from unihmr.body.joint_sets import FEET_JOINTS
 from unihmr.registry import BODY_MODELS, ENCODERS, HEADS, MODELS
 
 
@@ -65,10 +66,13 @@ class Recoverer(BaseModel):
         body_model: config of the body model (``BODY_MODELS``); not part of the checkpoint.
         refiners: configs of refiners run after the last stage (``HEADS`` with a ``refine`` method).
         window / overlap: frames per inference window and frames shared by consecutive windows.
+        ground_world: shift each recovered world trajectory vertically so that its lowest foot joint sits
+            at its rest-pose height above the ground (y = 0); the codec rolls the trajectory out from the
+            origin (GVHMR), which is not on the ground.
     """
 
     def __init__(self, encoder: dict, stages: Sequence[dict], body_model: Optional[dict] = None,
-                 refiners: Sequence[dict] = (), window: int = 120, overlap: int = 30,
+                 refiners: Sequence[dict] = (), window: int = 120, overlap: int = 30, ground_world: bool = True,
                  data_preprocessor: Optional[dict] = None, init_cfg: Optional[dict] = None):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         if not stages:
@@ -80,7 +84,7 @@ class Recoverer(BaseModel):
         shared = dict(body_model=self.body_model, in_width=self.encoder.width)
         self.stages = nn.ModuleList([HEADS.build(dict(cfg), default_args=shared) for cfg in stages])
         self.refiners = nn.ModuleList([HEADS.build(dict(cfg), default_args=shared) for cfg in refiners])
-        self.window, self.overlap = int(window), int(overlap)
+        self.window, self.overlap, self.ground_world = int(window), int(overlap), bool(ground_world)
 
     # ----------------------------------------------------------------------------------------- modes
     def forward(self, mode: str = 'tensor', **batch):
@@ -114,6 +118,19 @@ class Recoverer(BaseModel):
             output = self._windowed(stage, cond, batch, output, num_samples, sampler_cfg)
         for refiner in self.refiners:
             output = refiner.refine(cond, batch, output)
+        return self._ground(output) if self.ground_world else output
+
+    def _ground(self, output):
+        """Lift each sequence's world trajectory so its lowest foot joint is at its rest-pose height."""
+        params = output.smpl_params_w
+        feet = list(FEET_JOINTS)
+        lowest = self.body_model(**params, return_verts=False).joints[..., feet, 1].amin(dim=(-1, -2))  # (B,)
+        rest = self.body_model(betas=params['betas'][:, :1])  # (B, 1): standing in the rest pose, transl 0
+        rest_height = rest.joints[:, 0, feet, 1].amin(-1) - rest.vertices[:, 0, :, 1].amin(-1)  # feet above soles
+        lift = (rest_height - lowest)[:, None]
+        params['transl'] = params['transl'] + lift[..., None] * params['transl'].new_tensor([0.0, 1.0, 0.0])
+        if output.smpl_params is not None:
+            output.smpl_params['transl_w'] = params['transl']
         return output
 
     def _windowed(self, stage, cond, batch, known, num_samples, sampler_cfg):
@@ -134,7 +151,12 @@ class Recoverer(BaseModel):
 
     def predict(self, batch: dict) -> list:
         """One result dict per sequence, with the keys ``unihmr.evaluation.MotionMetric`` reads."""
-        output = self.recover(batch)
+        return self.package(batch, self.recover(batch))
+
+    @torch.no_grad()
+    def package(self, batch: dict, output) -> list:
+        """Per-sequence result dicts from a ``HeadOutput``: predicted and (when known) GT joints in camera and
+        world frames, visibility, contacts, valid frames, fps, sequence id and the predicted parameters."""
         pred_c = self.body_model(**output.smpl_params_c, return_verts=False)
         pred_w = self.body_model(**output.smpl_params_w, return_verts=False)
         results = []

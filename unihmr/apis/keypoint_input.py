@@ -1,0 +1,95 @@
+"""Read a user's 2D-keypoint file (``.npz`` or ``.json``) into a data-contract window for inference.
+
+Keys (``docs/demo.md``): ``kp2d`` (T, 17, 3) COCO-17 pixels + confidence (required); ``K`` (3, 3) or
+(T, 3, 3) intrinsics (required); optional ``bbox`` (T, 3) centre x, y and size (default: the square box
+around the confident keypoints, enlarged 1.2x), ``R_w2c`` (3, 3) or (T, 3, 3) (default: a static level
+camera, ``diag(1, -1, -1)``: world y up, the camera looking along world -z), ``img_feat`` (T, D)
+(default: zeros), ``fps`` (default 30). Every problem (missing key, wrong shape, non-finite value,
+zero frames, unreadable file) raises ``KeypointFileError`` (a ``ValueError``) or
+``FileNotFoundError`` naming it.
+"""
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from unihmr.data.contract import NUM_KEYPOINTS
+
+class KeypointFileError(ValueError):
+    """A user keypoint file is unreadable or malformed."""
+
+
+LEVEL_CAMERA = np.diag([1.0, -1.0, -1.0])
+BBOX_SCALE = 1.2
+MIN_CONFIDENCE = 0.3
+
+
+def _read(path: Path) -> dict:
+    if not path.is_file():
+        raise FileNotFoundError(f'keypoint file not found: {path}')
+    try:
+        if path.suffix == '.npz':
+            with np.load(path, allow_pickle=False) as data:
+                return {key: data[key] for key in data.files}
+        if path.suffix == '.json':
+            return {key: np.asarray(value) for key, value in json.loads(path.read_text()).items()}
+    except (ValueError, OSError) as error:
+        raise KeypointFileError(f'{path}: cannot read it ({error})') from None
+    raise KeypointFileError(f'{path}: unsupported file type {path.suffix!r}; use .npz or .json')
+
+
+def _array(data: dict, key: str, path: Path, shapes: list) -> np.ndarray:
+    """``data[key]`` as float64, checked against the allowed ``shapes`` (None = any size) and for finiteness."""
+    value = np.asarray(data[key], dtype=np.float64)
+    if not any(len(shape) == value.ndim and all(s is None or s == v for s, v in zip(shape, value.shape))
+               for shape in shapes):
+        raise KeypointFileError(f'{path}: {key} must have shape {" or ".join(map(str, shapes))}, got {value.shape}')
+    if not np.isfinite(value).all():
+        raise KeypointFileError(f'{path}: {key} has {int((~np.isfinite(value)).sum())} non-finite values')
+    return value
+
+
+def _per_frame(value: np.ndarray, num_frames: int) -> np.ndarray:
+    return np.broadcast_to(value, (num_frames, *value.shape[-2:])).copy() if value.ndim == 2 else value
+
+
+def _bbox_from_keypoints(kp2d: np.ndarray) -> np.ndarray:
+    """Square boxes (T, 3) around the confident keypoints; frames with none take the nearest frame's box."""
+    confident = kp2d[..., 2] >= MIN_CONFIDENCE
+    boxes = np.full((kp2d.shape[0], 3), np.nan)
+    for t in np.flatnonzero(confident.any(-1)):
+        points = kp2d[t, confident[t], :2]
+        low, high = points.min(0), points.max(0)
+        boxes[t] = [*(0.5 * (low + high)), BBOX_SCALE * max((high - low).max(), 1.0)]
+    known = np.flatnonzero(np.isfinite(boxes[:, 0]))
+    if known.size == 0:
+        raise KeypointFileError(f'kp2d: no frame has a keypoint with confidence >= {MIN_CONFIDENCE}; pass bbox explicitly')
+    for column in range(3):
+        boxes[:, column] = np.interp(np.arange(len(boxes)), known, boxes[known, column])
+    return boxes
+
+
+def load_keypoint_window(path, feat_dim: int) -> dict:
+    """A contract window (float32 tensors, no targets) from a keypoint file, for ``Recoverer.recover``."""
+    path = Path(path)
+    data = _read(path)
+    missing = [key for key in ('kp2d', 'K') if key not in data]
+    if missing:
+        raise KeypointFileError(f'{path}: missing keys {missing}; present: {sorted(data)}')
+    kp2d = _array(data, 'kp2d', path, [(None, NUM_KEYPOINTS, 3)])
+    num_frames = kp2d.shape[0]
+    if num_frames == 0:
+        raise KeypointFileError(f'{path}: kp2d has zero frames')
+    K = _per_frame(_array(data, 'K', path, [(3, 3), (num_frames, 3, 3)]), num_frames)
+    bbox = (_array(data, 'bbox', path, [(num_frames, 3)]) if 'bbox' in data else _bbox_from_keypoints(kp2d))
+    R_w2c = _per_frame(_array(data, 'R_w2c', path, [(3, 3), (num_frames, 3, 3)]) if 'R_w2c' in data
+                       else LEVEL_CAMERA, num_frames)
+    img_feat = (_array(data, 'img_feat', path, [(num_frames, feat_dim)]) if 'img_feat' in data
+                else np.zeros((num_frames, feat_dim)))
+    fps = float(np.asarray(data.get('fps', 30.0)))
+    as_tensor = lambda a: torch.as_tensor(a, dtype=torch.float32)  # noqa: E731
+    return dict(kp2d=as_tensor(kp2d), bbox=as_tensor(bbox), K=as_tensor(K), R_w2c=as_tensor(R_w2c),
+                img_feat=as_tensor(img_feat), valid=torch.ones(num_frames, dtype=torch.bool),
+                meta=dict(dataset='user', seq_id=path.stem, start=0, fps=fps, gravity=torch.tensor([0.0, -1.0, 0.0]),
+                          has_img_feat='img_feat' in data))
