@@ -7,18 +7,8 @@ import statistics
 import time
 
 import torch
+from bench_common import median_seconds
 
-
-def median_seconds(fn, repeats: int, warmup: int = 2) -> float:
-    """Median wall time of ``fn()`` over ``repeats`` calls after ``warmup`` calls."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def bench_backbone(args) -> dict:

@@ -24,6 +24,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / 'tools'))
 
 from backbone_benchmark import bench_backbone  # noqa: E402
+from bench_common import median_seconds  # noqa: E402
+from model_benchmark import bench_model  # noqa: E402
 from unihmr.utils.io import write_text  # noqa: E402
 
 DOC_PATH = ROOT / 'docs' / 'benchmarks.md'
@@ -43,17 +45,6 @@ def machine() -> dict:
             'mannequin_x': version('mannequin-x'), 'torch_threads': torch.get_num_threads(),
             'python': platform.python_version()}
 
-
-def median_seconds(fn, repeats: int, warmup: int = 2) -> float:
-    """Median wall time of ``fn()`` over ``repeats`` calls after ``warmup`` calls."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def bench_body(args) -> dict:
@@ -170,7 +161,7 @@ def bench_data(args) -> dict:
     return {'title': 'Synthetic data generation', 'markdown': markdown, 'results': results}
 
 
-SECTIONS = {'backbone': bench_backbone, 'body': bench_body, 'data': bench_data}
+SECTIONS = {'backbone': bench_backbone, 'body': bench_body, 'data': bench_data, 'model': bench_model}
 
 
 def render_section(name: str, report: dict, info: dict, command: str) -> str:
