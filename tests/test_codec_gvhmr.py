@@ -91,3 +91,13 @@ def test_subset_codec_is_a_config_change(batch):
 def test_unknown_field_is_named():
     with pytest.raises(ValueError, match='nonsense'):
         GVHMRCodec(fields=('betas', 'nonsense'))
+
+
+def test_any_network_output_decodes_to_a_finite_camera_translation(batch):
+    """The weak-perspective scale is stored as log s: even wild outputs give s > 0 and a finite transl_c."""
+    codec = GVHMRCodec()
+    codec.compute_stats([batch])
+    wild = torch.randn(*batch['kp2d'].shape[:2], codec.dim) * 20
+    out = codec.decode(wild, batch)
+    assert torch.isfinite(out['smpl_params_c']['transl']).all()
+    assert (out['smpl_params_c']['transl'][..., 2] > 0).all()  # in front of the camera

@@ -7,7 +7,8 @@ Default layout (``GVHMRCodec.DEFAULT_FIELDS``, dim 158), per frame::
     global_orient_c    6  root orientation in the camera frame, 6D
     global_orient_gv   6  root orientation in the frame's gravity-view frame (``geometry.gravity_view``), 6D
     root_vel           3  SMPL transl_w displacement to the next frame, in frame t's heading (yaw) axes
-    cam                3  weak-perspective (s, tx, ty) of transl_c w.r.t. the bbox and K
+    cam                3  weak-perspective (log s, tx, ty) of transl_c w.r.t. the bbox and K; the scale is
+                          stored as log s so that every decoded s is positive and transl_c stays finite
     contact            4  foot-contact logits; encoded as logit(clamp(label, 0.05, 0.95)) = +-2.94, never normalised
 
 Optional fields for subset codecs: ``body_pose_torso`` (6 x len(torso)) and ``body_pose_non_torso``
@@ -79,7 +80,8 @@ class GVHMRCodec(Codec):
                 vel = vel * next_valid.unsqueeze(-1).to(vel)
             out['root_vel'] = vel
         if 'cam' in need:
-            out['cam'] = transl_to_weak_perspective(params['transl_c'], batch['bbox'], batch['K'])
+            cam = transl_to_weak_perspective(params['transl_c'], batch['bbox'], batch['K'])
+            out['cam'] = torch.cat([cam[..., :1].clamp(min=1e-6).log(), cam[..., 1:]], dim=-1)
         if 'contact' in need:
             label = batch['contact'].float().clamp(CONTACT_LABEL_EPS, 1 - CONTACT_LABEL_EPS)
             out['contact'] = torch.logit(label)
@@ -87,14 +89,12 @@ class GVHMRCodec(Codec):
 
     # ---------------------------------------------------------------- decode
     def _default(self, name: str, like: torch.Tensor) -> torch.Tensor:
-        """Placeholder (..., size) for a field that is not in the layout: identity rotations, cam (1, 0, 0),
+        """Placeholder (..., size) for a field that is not in the layout: identity rotations, cam (log 1, 0, 0),
         zeros otherwise."""
         size = self.available_fields[name]
         value = like.new_zeros(*like.shape[:-1], size)
         if name in ROTATION_FIELDS:
             value = value + like.new_tensor(IDENTITY_ROT6D).repeat(size // 6)
-        elif name == 'cam':
-            value[..., 0] = 1.0
         return value
 
     def raw_fields(self, x: torch.Tensor, fill: dict = None) -> dict:
@@ -131,7 +131,8 @@ class GVHMRCodec(Codec):
         body_pose = matrix_to_axis_angle(rot6d_to_matrix(parts['body_pose'].unflatten(-1, (NUM_BODY_POSE, 6))))
         betas = parts['betas']
         global_orient_c = matrix_to_axis_angle(rot6d_to_matrix(parts['global_orient_c']))
-        transl_c = weak_perspective_to_transl(parts['cam'], batch['bbox'].to(x), batch['K'].to(x))
+        cam = torch.cat([parts['cam'][..., :1].exp(), parts['cam'][..., 1:]], dim=-1)  # (log s, tx, ty) -> (s, ...)
+        transl_c = weak_perspective_to_transl(cam, batch['bbox'].to(x), batch['K'].to(x))
         R_w = convert_orient(rot6d_to_matrix(parts['global_orient_gv']), batch['R_w2c'].to(x), 'gv', 'w')
         transl_w = rollout_velocity(parts['root_vel'], heading_rotation(R_w), transl_w0)
         global_orient_w = matrix_to_axis_angle(R_w)
