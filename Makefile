@@ -19,7 +19,7 @@ $(STAMP): setup.cfg pyproject.toml | $(PY)
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) tools/demo.py configs/demo/body_motion_demo.py
+	$(PY) tools/demo.py configs/demo/recover_synthetic.py
 
 test: $(STAMP)
 	$(PY) -m pytest -q tests
