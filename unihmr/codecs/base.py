@@ -118,7 +118,7 @@ class Codec(nn.Module):
     # --------------------------------------------------------------- encoding
     def encode_fields(self, batch: dict) -> dict:
         """Batch -> dict name -> unnormalised (B, T, size) for (at least) every field of the layout."""
-        raise NotImplementedError
+        raise NotImplementedError(f'{type(self).__name__} must implement encode_fields (abstract in Codec)')
 
     def encode(self, batch: dict, normalize: bool = True) -> torch.Tensor:
         """Batch -> (B, T, dim), normalised unless ``normalize=False``."""
@@ -126,7 +126,8 @@ class Codec(nn.Module):
         return self.normalize(raw) if normalize else raw
 
     def decode(self, x: torch.Tensor, batch: dict, **kwargs) -> dict:
-        raise NotImplementedError
+        """Normalised (B, T, dim) -> decoded parameters; each codec defines its layout's decoding."""
+        raise NotImplementedError(f'{type(self).__name__} must implement decode (abstract in Codec)')
 
     def extra_repr(self) -> str:
         return f'dim={self.dim}, fields={dict(self.fields)}'

@@ -120,13 +120,16 @@ class MotionWindowDataset(LazyBodyModel, Dataset):
         return {'fps': self.fps, 'body_model': self.body_model_cfg}
 
     def find_files(self) -> list:
-        raise NotImplementedError
+        """The dataset's raw sequence files under ``root``."""
+        raise NotImplementedError(f'{type(self).__name__} must implement find_files (abstract in MotionWindowDataset)')
 
     def iter_raw_sequences(self, files, progress: bool = False):
-        raise NotImplementedError
+        """Yield the prepared sequences read from the raw ``files``."""
+        raise NotImplementedError(f'{type(self).__name__} must implement iter_raw_sequences (abstract)')
 
     def make_window(self, chunk: dict, meta: dict, index: int) -> dict:
-        raise NotImplementedError
+        """One contract window from a chunk of a prepared sequence."""
+        raise NotImplementedError(f'{type(self).__name__} must implement make_window (abstract)')
 
     def write_cache(self, out_dir, progress: bool = True) -> Path:
         """Prepare every raw sequence and write the cached form to ``out_dir``; return the index path."""

@@ -77,8 +77,10 @@ class BaseHead(nn.Module):
                           contact=out.get('contact'), smpl_params=out.get('smpl_params'))
 
     def loss(self, cond: torch.Tensor, batch: dict, known: Optional[dict] = None, **kwargs) -> dict:
-        raise NotImplementedError
+        """Named losses for condition tokens ``cond`` (B, T, C) and the GT ``batch``."""
+        raise NotImplementedError(f'{type(self).__name__} must implement loss (abstract in BaseHead)')
 
     def predict(self, cond: torch.Tensor, batch: dict, known: Optional[dict] = None, num_samples: int = 1,
                 **sampler_cfg) -> HeadOutput:
-        raise NotImplementedError
+        """Decoded prediction(s) for condition tokens ``cond`` (B, T, C)."""
+        raise NotImplementedError(f'{type(self).__name__} must implement predict (abstract in BaseHead)')
