@@ -39,6 +39,8 @@ def test_train_writes_checkpoints_and_the_resolved_config(trained):
     assert checkpoint['meta']['iter'] == 4
     std = checkpoint['state_dict']['stages.0.codec.std']
     assert not torch.allclose(std, torch.ones_like(std))  # statistics were computed before training
+    assert list(trained.glob('*/vis_data/events.out.tfevents.*'))  # TensorBoard scalars
+    assert list(trained.glob('*/vis_data/scalars.json'))  # and JSON ones
 
 
 def test_resume_continues_from_the_last_checkpoint(trained):

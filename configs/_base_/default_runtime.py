@@ -11,6 +11,9 @@ default_hooks = dict(
 custom_hooks = [dict(type='SafeCheckpointHook')]
 env_cfg = dict(cudnn_benchmark=False, dist_cfg=dict(backend='gloo'))
 log_processor = dict(by_epoch=False)
+# Scalars go to <work_dir>/<timestamp>/vis_data as JSON (LocalVisBackend) and TensorBoard event files.
+visualizer = dict(type='Visualizer', vis_backends=[dict(type='LocalVisBackend'),
+                                                   dict(type='TensorboardVisBackend')])
 log_level = 'INFO'
 load_from = None
 resume = False

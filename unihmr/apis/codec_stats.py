@@ -9,6 +9,7 @@ import torch
 from mmengine.logging import print_log
 from torch.utils.data import DataLoader, Subset
 
+from unihmr.codecs.gvhmr import with_camera_joints
 from unihmr.data.collate import collate_windows
 from unihmr.registry import DATASETS
 
@@ -35,8 +36,12 @@ def fit_codec_stats(model, cfg) -> dict:
                         collate_fn=collate_windows)
     batches = list(loader)
     codecs = _codecs(model)
+    body_model = getattr(model, 'module', model).body_model
+    with_joints = None
     for name, codec in codecs.items():
-        codec.compute_stats(batches)
+        if getattr(codec, 'needs_joints', False):  # joint-position fields encode GT camera joints
+            with_joints = with_joints or [with_camera_joints(batch, body_model) for batch in batches]
+        codec.compute_stats(with_joints if getattr(codec, 'needs_joints', False) else batches)
         print_log(f'{name}: statistics from {count} training windows (dim {codec.dim})', logger='current')
     return codecs
 

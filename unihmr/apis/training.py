@@ -1,4 +1,15 @@
-"""Training with mmengine's Runner: build it from a config, set the codec statistics, train."""
+"""Training with mmengine's Runner: build it from a config, set the codec statistics, train.
+
+Multi-stage methods (FactorizedHMR) declare ``phases`` in their config: a list of dicts, each with a ``name``
+and config changes merged into the config for that phase (e.g. ``model=dict(train_stages=[1])``,
+``train_cfg=dict(max_iters=...)``, ``param_scheduler=[...]``). :func:`train_phases` runs them in order in
+``<work_dir>/<name>/``; every phase after the first starts from the previous phase's last checkpoint
+(``load_from``), so the last phase's checkpoint holds the whole model. A finished phase leaves
+``phase_done.json``; ``--resume`` skips finished phases and resumes the interrupted one.
+"""
+import copy
+import json
+import time
 from pathlib import Path
 
 import torch
@@ -6,6 +17,10 @@ from mmengine.dist import get_rank
 from mmengine.runner import Runner
 
 from unihmr.apis.config import save_config
+from unihmr.utils.io import write_text
+
+PHASE_DONE = 'phase_done.json'
+
 
 
 def build_runner(cfg, work_dir, launcher: str = 'none', resume=None) -> Runner:
@@ -27,10 +42,54 @@ def build_runner(cfg, work_dir, launcher: str = 'none', resume=None) -> Runner:
 
 
 def train(runner: Runner, cfg) -> torch.nn.Module:
-    """Compute the codec statistics (fresh runs only), save the resolved config, and train."""
-    if not cfg.get('resume', False):
+    """Compute the codec statistics (fresh runs that load no weights), save the resolved config, and train."""
+    if not cfg.get('resume', False) and not cfg.get('load_from'):
         from unihmr.apis.codec_stats import fit_codec_stats
         fit_codec_stats(runner.model, cfg)
     if get_rank() == 0:
         save_config(cfg, Path(runner.work_dir))
     return runner.train()
+
+
+def _last_checkpoint(work_dir: Path) -> str:
+    """The checkpoint mmengine recorded as the last one saved in ``work_dir``."""
+    record = work_dir / 'last_checkpoint'
+    if not record.is_file():
+        raise FileNotFoundError(f'no checkpoint was saved in {work_dir} (missing {record.name})')
+    return record.read_text().strip()
+
+
+def phase_config(cfg, phase: dict):
+    """A copy of ``cfg`` with one phase's changes merged in (lists such as ``param_scheduler`` are replaced)."""
+    phase = dict(phase)
+    name = phase.pop('name', None)
+    if not name:
+        raise ValueError(f'phases: every phase needs a name, got {phase}')
+    out = copy.deepcopy(cfg)
+    out.merge_from_dict(phase)
+    out.phase = name
+    return out
+
+
+def train_phases(cfg, work_dir, launcher: str = 'none', resume=None) -> list:
+    """Run ``cfg.phases`` in order (see the module docstring); returns the last checkpoint of each phase."""
+    work_dir, checkpoints, previous = Path(work_dir), [], None
+    for index, phase in enumerate(cfg.phases):
+        phase_cfg = phase_config(cfg, phase)
+        phase_dir = work_dir / phase_cfg.phase
+        done = phase_dir / PHASE_DONE
+        if resume is not None and done.is_file():
+            previous = json.loads(done.read_text())['checkpoint']
+            checkpoints.append(previous)
+            continue
+        phase_resume = 'auto' if resume is not None and (phase_dir / 'last_checkpoint').is_file() else None
+        if previous is not None:
+            phase_cfg.load_from = previous
+        phase_cfg.experiment_name = f'{phase_cfg.phase}_{time.strftime("%Y%m%d_%H%M%S")}'
+        runner = build_runner(phase_cfg, phase_dir, launcher=launcher, resume=phase_resume)
+        train(runner, phase_cfg)
+        previous = _last_checkpoint(phase_dir)
+        checkpoints.append(previous)
+        if get_rank() == 0:
+            write_text(done, json.dumps(dict(phase=phase_cfg.phase, index=index, checkpoint=previous), indent=2))
+    return checkpoints

@@ -11,6 +11,14 @@ Default layout (``GVHMRCodec.DEFAULT_FIELDS``, dim 158), per frame::
                           stored as log s so that every decoded s is positive and transl_c stays finite
     contact            4  foot-contact logits; encoded as logit(clamp(label, 0.05, 0.95)) = +-2.94, never normalised
 
+Joint-position fields (FactorizedHMR eq. 3, the composite latent): ``joints_torso`` (3 x the torso pose
+joints) and ``joints_non_torso`` (3 x the non-torso joints), camera-frame joint positions relative to the
+pelvis (the pelvis itself is ``transl_c`` + the body's rest offset, so it is not repeated). Encoding them
+needs ``batch['joints_c']`` (B, T, 22, 3), e.g. from :func:`with_camera_joints`; decoding returns them
+assembled as ``joints_rel_c`` (B, T, 22, 3, pelvis at 0) when both are in the layout.
+
+Presets: ``FACTORIZED_FIELDS`` is the Stage-2 latent of eq. 3 and ``FACTORIZED_KNOWN`` its z_K (eq. 5).
+
 Optional fields for subset codecs: ``body_pose_torso`` (6 x len(torso)) and ``body_pose_non_torso``
 (6 x the rest) from ``torso_split`` (``TorsoSplit``; default the FactorizedHMR split). FactorizedHMR's
 Stage-1 anchor is ``GVHMRCodec(fields=('body_pose_torso', 'betas', 'global_orient_c', 'cam'))``.
@@ -23,7 +31,7 @@ is padding are set to 0 (the roll-out never uses them for valid frames).
 """
 import torch
 
-from unihmr.body.joint_sets import DEFAULT_TORSO_SPLIT, NUM_BETAS, NUM_BODY_POSE, TorsoSplit
+from unihmr.body.joint_sets import DEFAULT_TORSO_SPLIT, NUM_BETAS, NUM_BODY_JOINTS, NUM_BODY_POSE, TorsoSplit
 from unihmr.codecs.base import Codec
 from unihmr.data.contract import NUM_CONTACTS
 from unihmr.geometry import (IDENTITY_ROT6D, axis_angle_to_matrix, convert_orient, heading_rotation,
@@ -33,6 +41,20 @@ from unihmr.registry import CODECS
 
 CONTACT_LABEL_EPS = 0.05  # labels 0/1 -> logits -+2.94 (sigmoid gives back 0.05 / 0.95)
 ROTATION_FIELDS = ('body_pose', 'body_pose_torso', 'body_pose_non_torso', 'global_orient_c', 'global_orient_gv')
+JOINT_FIELDS = ('joints_torso', 'joints_non_torso')
+FACTORIZED_FIELDS = ('body_pose_torso', 'body_pose_non_torso', 'joints_torso', 'joints_non_torso', 'betas',
+                     'global_orient_c', 'cam', 'global_orient_gv', 'root_vel')
+FACTORIZED_KNOWN = ('body_pose_torso', 'joints_torso', 'betas', 'global_orient_c', 'cam')
+
+
+@torch.no_grad()
+def with_camera_joints(batch: dict, body_model) -> dict:
+    """A shallow copy of ``batch`` with ``joints_c`` (B, T, 22, 3): the body joints of its GT camera-frame
+    ``smpl_params`` (what the joint-position fields encode)."""
+    params = batch['smpl_params']
+    out = body_model(global_orient=params['global_orient_c'], body_pose=params['body_pose'],
+                     betas=params['betas'], transl=params['transl_c'], return_verts=False)
+    return dict(batch, joints_c=out.joints)
 
 
 @CODECS.register_module()
@@ -43,25 +65,40 @@ class GVHMRCodec(Codec):
         fields: layout subset/order (None = ``DEFAULT_FIELDS``).
         torso_split: ``TorsoSplit``, a dict of its arguments, or None (the default split).
         min_std: floor of the computed std.
+        known_fields / unknown_fields: the z_K / z_U partition (see ``codecs.base``).
     """
 
     DEFAULT_FIELDS = ('body_pose', 'betas', 'global_orient_c', 'global_orient_gv', 'root_vel', 'cam', 'contact')
 
-    def __init__(self, fields=None, torso_split=None, min_std: float = 1e-3):
+    def __init__(self, fields=None, torso_split=None, min_std: float = 1e-3, known_fields=(), unknown_fields=None):
         if isinstance(torso_split, dict):
             torso_split = TorsoSplit(**torso_split)
         self.torso_split = torso_split or DEFAULT_TORSO_SPLIT
         available = dict(
             body_pose=NUM_BODY_POSE * 6, body_pose_torso=len(self.torso_split.torso_pose) * 6,
             body_pose_non_torso=len(self.torso_split.non_torso_pose) * 6, betas=NUM_BETAS,
-            global_orient_c=6, global_orient_gv=6, root_vel=3, cam=3, contact=NUM_CONTACTS)
-        super().__init__(available, fields, self.DEFAULT_FIELDS, unnormalized=('contact',), min_std=min_std)
+            global_orient_c=6, global_orient_gv=6, root_vel=3, cam=3, contact=NUM_CONTACTS,
+            joints_torso=3 * len(self.torso_split.torso_pose), joints_non_torso=3 * len(self.torso_split.non_torso_pose))
+        super().__init__(available, fields, self.DEFAULT_FIELDS, unnormalized=('contact',), min_std=min_std,
+                         known_fields=known_fields, unknown_fields=unknown_fields)
+
+    @property
+    def needs_joints(self) -> bool:
+        """Whether encoding needs ``batch['joints_c']`` (a joint-position field is in the layout)."""
+        return any(name in self.fields for name in JOINT_FIELDS)
+
+    @property
+    def joint_groups(self) -> dict:
+        """Joint-position field -> the body-joint indices (into the 22) it holds, in order."""
+        return dict(joints_torso=tuple(j + 1 for j in self.torso_split.torso_pose),
+                    joints_non_torso=tuple(j + 1 for j in self.torso_split.non_torso_pose))
 
     # ---------------------------------------------------------------- encode
-    def encode_fields(self, batch: dict) -> dict:
+    def encode_fields(self, batch: dict, names=None) -> dict:
         """Unnormalised fields (B, T, size) from a batch with ``smpl_params``, ``R_w2c``, ``bbox``, ``K``
-        (and ``contact``, ``valid`` when present). Only the fields of the layout are computed."""
-        params, need = batch['smpl_params'], set(self.fields)
+        (and ``contact``, ``valid``, ``joints_c`` when present). Only the fields ``names`` (default: the layout)
+        are computed."""
+        params, need = batch['smpl_params'], set(self.fields if names is None else names)
         out = {}
         pose6d = matrix_to_rot6d(axis_angle_to_matrix(params['body_pose']))  # (B, T, 21, 6)
         out['body_pose'] = pose6d.flatten(-2)
@@ -82,10 +119,17 @@ class GVHMRCodec(Codec):
         if 'cam' in need:
             cam = transl_to_weak_perspective(params['transl_c'], batch['bbox'], batch['K'])
             out['cam'] = torch.cat([cam[..., :1].clamp(min=1e-6).log(), cam[..., 1:]], dim=-1)
+        if need & set(JOINT_FIELDS):
+            if 'joints_c' not in batch:
+                raise ValueError("GVHMRCodec: the joint-position fields need batch['joints_c'] (B, T, 22, 3); "
+                                 "add it with unihmr.codecs.gvhmr.with_camera_joints(batch, body_model)")
+            rel = batch['joints_c'] - batch['joints_c'][..., :1, :]
+            for name, joints in self.joint_groups.items():
+                out[name] = rel[..., list(joints), :].flatten(-2)
         if 'contact' in need:
             label = batch['contact'].float().clamp(CONTACT_LABEL_EPS, 1 - CONTACT_LABEL_EPS)
             out['contact'] = torch.logit(label)
-        return {name: out[name] for name in self.fields}
+        return {name: out[name] for name in self.fields if name in need}
 
     # ---------------------------------------------------------------- decode
     def _default(self, name: str, like: torch.Tensor) -> torch.Tensor:
@@ -124,7 +168,7 @@ class GVHMRCodec(Codec):
           ``body_pose`` (B, T, 21, 3), ``betas`` (B, T, 10) in the camera / world frame;
         - ``smpl_params``: the same in data-contract names (``global_orient_c``, ``transl_c``, ``global_orient_w``,
           ``transl_w``, ``body_pose``, ``betas``);
-        - ``contact`` (B, T, 4) probabilities and ``contact_logits`` (B, T, 4);
+        - ``contact`` (B, T, 4) probabilities and ``contact_logits`` (B, T, 4) (None without a contact field);
         - ``fields``: the denormalised fields (incl. placeholders); ``missing``: names not in the layout.
         """
         parts = self.raw_fields(x, fill)
@@ -136,11 +180,18 @@ class GVHMRCodec(Codec):
         R_w = convert_orient(rot6d_to_matrix(parts['global_orient_gv']), batch['R_w2c'].to(x), 'gv', 'w')
         transl_w = rollout_velocity(parts['root_vel'], heading_rotation(R_w), transl_w0)
         global_orient_w = matrix_to_axis_angle(R_w)
-        logits = parts['contact']
-        return dict(
+        has_contact = 'contact' in self.fields or bool(fill and 'contact' in fill)
+        logits = parts['contact'] if has_contact else None
+        extra = {}
+        if all(name in self.fields for name in JOINT_FIELDS):
+            joints = x.new_zeros(*x.shape[:-1], NUM_BODY_JOINTS, 3)
+            for name, index in self.joint_groups.items():
+                joints[..., list(index), :] = parts[name].unflatten(-1, (-1, 3))
+            extra['joints_rel_c'] = joints
+        return dict(**extra,
             smpl_params_c=dict(global_orient=global_orient_c, transl=transl_c, body_pose=body_pose, betas=betas),
             smpl_params_w=dict(global_orient=global_orient_w, transl=transl_w, body_pose=body_pose, betas=betas),
             smpl_params=dict(global_orient_c=global_orient_c, transl_c=transl_c, global_orient_w=global_orient_w,
                              transl_w=transl_w, body_pose=body_pose, betas=betas),
-            contact=torch.sigmoid(logits), contact_logits=logits, fields=parts,
+            contact=None if logits is None else torch.sigmoid(logits), contact_logits=logits, fields=parts,
             missing=tuple(name for name in self.available_fields if name not in self.fields))

@@ -69,11 +69,18 @@ class Recoverer(BaseModel):
         ground_world: shift each recovered world trajectory vertically so that its lowest foot joint sits
             at its rest-pose height above the ground (y = 0); the codec rolls the trajectory out from the
             origin (GVHMR), which is not on the ground.
+        train_stages: indices of the stages trained by ``loss`` (None = all). The others are frozen (no
+            gradients, eval mode) and only run to provide the anchor of later stages; the shared encoder is
+            trained only when a trained stage reads it. FactorizedHMR trains [0], then [1] (``phases``).
+        num_samples: hypotheses drawn per sequence by ``predict`` (S > 1 adds ``pred_samples_joints_c``).
+        sampler_cfg: options passed to every stage's ``predict`` (e.g. ``steps``, ``solver``, ``guidance_scale``).
     """
 
     def __init__(self, encoder: dict, stages: Sequence[dict], body_model: Optional[dict] = None,
                  refiners: Sequence[dict] = (), window: int = 120, overlap: int = 30, ground_world: bool = True,
-                 data_preprocessor: Optional[dict] = None, init_cfg: Optional[dict] = None):
+                 train_stages: Optional[Sequence[int]] = None, num_samples: int = 1,
+                 sampler_cfg: Optional[dict] = None, data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         if not stages:
             raise ValueError('Recoverer: stages must name at least one head')
@@ -85,6 +92,37 @@ class Recoverer(BaseModel):
         self.stages = nn.ModuleList([HEADS.build(dict(cfg), default_args=shared) for cfg in stages])
         self.refiners = nn.ModuleList([HEADS.build(dict(cfg), default_args=shared) for cfg in refiners])
         self.window, self.overlap, self.ground_world = int(window), int(overlap), bool(ground_world)
+        if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
+            raise ValueError(f'Recoverer: num_samples must be a positive integer, got {num_samples!r}')
+        self.num_samples, self.sampler_cfg = num_samples, self._check_sampler_cfg(dict(sampler_cfg or {}))
+        all_stages = tuple(range(len(self.stages)))
+        self.train_stages = all_stages if train_stages is None else tuple(sorted(set(train_stages)))
+        if not self.train_stages or any(index not in all_stages for index in self.train_stages):
+            raise ValueError(f'Recoverer: train_stages {train_stages} must name some of the stages {all_stages}')
+        self.train_encoder = any(self.stages[index].uses_shared_cond for index in self.train_stages)
+        for index, stage in enumerate(self.stages):
+            if index not in self.train_stages:
+                stage.requires_grad_(False)
+        if not self.train_encoder:
+            self.encoder.requires_grad_(False)
+
+    def _check_sampler_cfg(self, sampler_cfg: dict) -> dict:
+        """Raise ``ValueError`` naming options that no stage accepts; returns ``sampler_cfg``."""
+        accepted = {name for stage in self.stages for name in stage.sampler_options}
+        unknown = sorted(set(sampler_cfg) - accepted)
+        if unknown:
+            raise ValueError(f'sampler_cfg: no stage accepts {unknown}; accepted: {sorted(accepted)}')
+        return sampler_cfg
+
+    def train(self, mode: bool = True):
+        """Train mode for the trained parts; frozen stages (and a frozen encoder) stay in eval mode."""
+        super().train(mode)
+        for index, stage in enumerate(self.stages):
+            if index not in self.train_stages:
+                stage.eval()
+        if not self.train_encoder:
+            self.encoder.eval()
+        return self
 
     # ----------------------------------------------------------------------------------------- modes
     def forward(self, mode: str = 'tensor', **batch):
@@ -97,25 +135,33 @@ class Recoverer(BaseModel):
         raise ValueError(f"Recoverer.forward: unknown mode '{mode}'; use 'loss', 'predict' or 'tensor'")
 
     def loss(self, batch: dict) -> dict:
-        """Named losses of every stage (prefixed ``stage<k>.`` when there are several)."""
-        cond = self.encoder(batch)
+        """Named losses of the trained stages (prefixed ``stage<k>.`` when there are several). Each stage gets
+        the previous stage's prediction as ``known``, unless that stage trains on the GT anchor."""
+        with torch.set_grad_enabled(self.train_encoder and torch.is_grad_enabled()):
+            cond = self.encoder(batch)
         losses, known = {}, None
-        for index, stage in enumerate(self.stages):
-            stage_losses = stage.loss(cond, batch, known=known)
-            prefix = f'stage{index}.' if len(self.stages) > 1 else ''
-            losses.update({prefix + name: value for name, value in stage_losses.items()})
-            if index + 1 < len(self.stages):
+        last = max(self.train_stages)
+        for index, stage in enumerate(self.stages[:last + 1]):
+            if index in self.train_stages:
+                stage_losses = stage.loss(cond, batch, known=known)
+                prefix = f'stage{index}.' if len(self.stages) > 1 else ''
+                losses.update({prefix + name: value for name, value in stage_losses.items()})
+            if index < last and getattr(self.stages[index + 1], 'anchor_source', 'previous') == 'previous':
                 with torch.no_grad():
                     known = stage.predict(cond, batch, known=known)
         return losses
 
     @torch.no_grad()
-    def recover(self, batch: dict, num_samples: int = 1, **sampler_cfg):
-        """Run every stage and refiner over the whole sequence (windowed) and return the last HeadOutput."""
+    def recover(self, batch: dict, num_samples: Optional[int] = None, **sampler_cfg):
+        """Run every stage and refiner over the whole sequence (windowed) and return the last HeadOutput.
+        ``num_samples`` / ``sampler_cfg`` default to the recoverer's own."""
+        num_samples = self.num_samples if num_samples is None else num_samples
+        sampler_cfg = self._check_sampler_cfg({**self.sampler_cfg, **sampler_cfg})
         cond = self.encoder(batch)
         output = None
         for stage in self.stages:
-            output = self._windowed(stage, cond, batch, output, num_samples, sampler_cfg)
+            options = {name: value for name, value in sampler_cfg.items() if name in stage.sampler_options}
+            output = self._windowed(stage, cond, batch, output, num_samples, options)
         for refiner in self.refiners:
             output = refiner.refine(cond, batch, output)
         return self._ground(output) if self.ground_world else output
@@ -139,15 +185,27 @@ class Recoverer(BaseModel):
         if len(spans) == 1:
             return stage.predict(cond, batch, known=known, num_samples=num_samples, **sampler_cfg)
         weights = crossfade_weights(spans, num_frames, self.overlap).to(cond)
-        blended = 0.0
+        blended, blended_samples = 0.0, 0.0
         for index, (start, end) in enumerate(spans):
             part_known = None if known is None else slice_time(known, start, end)
             part = stage.predict(cond[:, start:end], slice_time(batch, start, end), known=part_known,
                                  num_samples=num_samples, **sampler_cfg)
-            full = cond.new_zeros(*part.x.shape[:1], num_frames, *part.x.shape[2:])
-            full[:, start:end] = part.x
-            blended = blended + full * weights[index].view(1, num_frames, *([1] * (full.dim() - 2)))
-        return stage.decode(blended, batch)
+            blended = blended + _place(part.x, start, num_frames, weights[index], time_dim=1)
+            if part.samples is not None:  # (S, B, T, dim)
+                blended_samples = blended_samples + _place(part.samples['x'], start, num_frames, weights[index],
+                                                           time_dim=2)
+        output = stage.decode(blended, batch)
+        if num_samples > 1 and isinstance(blended_samples, torch.Tensor):
+            output.samples = dict(x=blended_samples)
+        return output
+
+    def _sample_joints(self, batch: dict, output) -> Optional[torch.Tensor]:
+        """Camera-frame joints (S, B, T, 22, 3) of ``output.samples['x']`` decoded by the last stage, or None."""
+        if not output.samples or 'x' not in output.samples:
+            return None
+        decode = self.stages[-1].codec.decode
+        return torch.stack([self.body_model(**decode(x, batch)['smpl_params_c'], return_verts=False).joints
+                            for x in output.samples['x']])
 
     def predict(self, batch: dict) -> list:
         """One result dict per sequence, with the keys ``unihmr.evaluation.MotionMetric`` reads."""
@@ -159,6 +217,7 @@ class Recoverer(BaseModel):
         world frames, visibility, contacts, valid frames, fps, sequence id and the predicted parameters."""
         pred_c = self.body_model(**output.smpl_params_c, return_verts=False)
         pred_w = self.body_model(**output.smpl_params_w, return_verts=False)
+        sample_joints = self._sample_joints(batch, output)  # (S, B, T, 22, 3) or None
         results = []
         gt = batch.get('smpl_params')
         if gt is not None:
@@ -172,6 +231,8 @@ class Recoverer(BaseModel):
                           pred_smpl_params={k: v[b] for k, v in output.smpl_params.items()})
             if output.contact is not None:
                 sample['pred_contact'] = output.contact[b]
+            if sample_joints is not None:
+                sample['pred_samples_joints_c'] = sample_joints[:, b]
             if gt is not None:
                 sample.update(gt_joints_c=gt_c.joints[b], gt_joints_w=gt_w.joints[b])
                 for key in ('vis', 'contact'):
@@ -179,6 +240,18 @@ class Recoverer(BaseModel):
                         sample['gt_contact' if key == 'contact' else key] = batch[key][b]
             results.append(sample)
         return results
+
+
+def _place(part: torch.Tensor, start: int, num_frames: int, weight: torch.Tensor, time_dim: int) -> torch.Tensor:
+    """A window's tensor (time on ``time_dim``) zero-padded to ``num_frames`` and multiplied by its cross-fade
+    ``weight`` (num_frames,)."""
+    shape = list(part.shape)
+    shape[time_dim] = num_frames
+    full = part.new_zeros(shape)
+    full.narrow(time_dim, start, part.shape[time_dim]).copy_(part)
+    view = [1] * full.dim()
+    view[time_dim] = num_frames
+    return full * weight.view(view)
 
 
 def _body_args(params: dict, frame: str) -> dict:

@@ -10,5 +10,6 @@ model = dict(
     body_model=dict(type='EmbeddedSMPLX'),
     window=120,
     overlap=30,
+    num_samples=1,  # hypotheses per sequence at test time (S > 1 adds min-of-S, diversity, ...)
 )
 codec_stats = dict(num_windows=256, batch_size=32)

@@ -1,6 +1,7 @@
 """GVHMR-style deterministic regression head (FactorizedHMR Stage 1 when its codec is a torso-root subset).
 
-Network: condition tokens (B, T, in_width) -> Linear to the backbone width -> backbone (RoPE transformer over
+Network: condition tokens (B, T, in_width; or the head's own encoder's) -> Linear to the backbone width (+ the
+optional anchor condition, see ``heads.base``) -> backbone (RoPE transformer over
 time, padding frames masked) -> MLP (Linear, GELU, Linear; last layer zero-initialised so training starts
 at the normalised mean) -> normalised codec representation (B, T, codec.dim); the codec's contact slot
 holds the contact logits. Losses: ``SMPLXLossSet`` (normalised target, camera joints/vertices, reprojection,
@@ -35,11 +36,14 @@ class RegressionHead(BaseHead):
             (see ``heads.base``). Only needed by the joint / vertex / reprojection terms.
         torso_split: ``TorsoSplit`` arguments given to a codec config that does not set its own.
         hidden: width of the output MLP (default: the backbone width).
+        encoder: optional own condition-encoder config (else the recoverer's shared tokens are used).
+        anchor_condition: add the compact anchor condition of an earlier stage (``heads.base``).
     """
 
     def __init__(self, codec=dict(type='GVHMRCodec'), backbone=dict(type='RoPETransformer'), in_width: int = 256,
                  losses: Optional[dict] = None, body_model: Optional[nn.Module] = None, torso_split=None,
-                 hidden: Optional[int] = None, loss_cfg: Optional[dict] = None):
+                 hidden: Optional[int] = None, loss_cfg: Optional[dict] = None, encoder: Optional[dict] = None,
+                 anchor_condition: bool = False):
         if isinstance(codec, dict) and torso_split is not None:
             codec = dict(codec)
             codec.setdefault('torso_split', torso_split)
@@ -47,21 +51,24 @@ class RegressionHead(BaseHead):
         self.backbone = _build(BACKBONES, backbone)
         width = getattr(self.backbone, 'width', None) or backbone['width']
         hidden = hidden or width
-        self.in_proj = nn.Linear(in_width, width)
+        self.build_conditioning(in_width, width, encoder, anchor_condition, hidden)
         self.out_mlp = nn.Sequential(nn.Linear(width, hidden), nn.GELU(), nn.Linear(hidden, self.codec.dim))
         nn.init.zeros_(self.out_mlp[-1].weight)
         nn.init.zeros_(self.out_mlp[-1].bias)
         self.loss_set = SMPLXLossSet(losses, **(loss_cfg or {}))
 
-    def forward(self, cond: torch.Tensor, valid: Optional[torch.Tensor] = None) -> torch.Tensor:
-        """Condition tokens (B, T, in_width), ``valid`` (B, T) bool -> normalised representation (B, T, dim)."""
-        return self.out_mlp(self.backbone(self.in_proj(cond), valid))
+    def forward(self, cond: torch.Tensor, batch: dict, known: Optional[dict] = None) -> torch.Tensor:
+        """Shared condition tokens (B, T, in_width), the batch and the resolved ``known`` -> normalised
+        representation (B, T, dim) with the known coordinates re-imposed."""
+        x = self.out_mlp(self.backbone(self.tokens(cond, batch, known), batch.get('valid')))
+        return impose_known(x, known)
 
-    def loss(self, cond: torch.Tensor, batch: dict, known: Optional[dict] = None,
-             body_model: Optional[nn.Module] = None) -> dict:
+    def loss(self, cond: torch.Tensor, batch: dict, known=None, body_model: Optional[nn.Module] = None) -> dict:
         """Named weighted losses ``{'loss_<term>': scalar}`` of one forward pass against the GT ``batch``."""
-        x = impose_known(self(cond, batch.get('valid')), known)
-        return self.loss_set(x, batch, self.codec, body_model or self.body_model)
+        body_model = body_model or self.body_model
+        batch = self.with_targets(batch, body_model)
+        x = self(cond, batch, self.resolve_known(known, batch))
+        return self.loss_set(x, batch, self.codec, body_model)
 
     @torch.no_grad()
     def predict(self, cond: torch.Tensor, batch: dict, known: Optional[dict] = None, num_samples: int = 1,
@@ -71,7 +78,7 @@ class RegressionHead(BaseHead):
         start of the world roll-out (default 0). No sampler options exist; any given raise ``TypeError``."""
         if sampler_cfg:
             raise TypeError(f'RegressionHead.predict: unexpected sampler options {sorted(sampler_cfg)}')
-        x = impose_known(self(cond, batch.get('valid')), known)
+        x = self(cond, batch, self.resolve_known(known, batch))
         out = self.decode(x, batch, transl_w0=transl_w0)
         if num_samples > 1:
             out.samples = dict(x=x.unsqueeze(0).expand(num_samples, *x.shape))

@@ -61,14 +61,16 @@ class SMPLXLossSet(nn.Module):
         losses: user term configs merged into ``DEFAULT_LOSSES`` (see the module docstring).
         num_vertices: size of the fixed vertex subsample of vertex terms.
         vertex_seed: seed of that subsample.
-        use_defaults: start from ``DEFAULT_LOSSES`` (else only the terms given).
+        use_defaults: start from ``defaults`` (else only the terms given).
+        defaults: the term configs ``losses`` is merged into (default ``DEFAULT_LOSSES``; a head with other
+            defaults passes ``merge_loss_cfg(its_changes)``).
         shared_betas: pose the prediction with its per-sequence mean betas (see the module docstring).
     """
 
     def __init__(self, losses: dict = None, num_vertices: int = 431, vertex_seed: int = 0, use_defaults: bool = True,
-                 shared_betas: bool = True):
+                 shared_betas: bool = True, defaults: dict = None):
         super().__init__()
-        cfg = merge_loss_cfg(losses, DEFAULT_LOSSES if use_defaults else {})
+        cfg = merge_loss_cfg(losses, (defaults or DEFAULT_LOSSES) if use_defaults else {})
         self.terms = nn.ModuleDict({name: LOSSES.build(term) for name, term in cfg.items()})
         self.num_vertices, self.vertex_seed, self.shared_betas = num_vertices, vertex_seed, shared_betas
         self._vertex_ids = {}

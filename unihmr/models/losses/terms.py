@@ -10,7 +10,12 @@ Every term is called as ``term(inputs: LossInputs) -> Tensor`` (a scalar, before
 - ``batch``: the data-contract batch; ``valid`` (B, T) bool.
 
 Distances over 3-vectors (``distance``): 'l1' = sum of |d| over x, y, z (a 1 cm offset along one axis gives
-0.01); 'l2' = Euclidean norm; 'mse' = squared norm. Values are means over points and valid frames, in metres.
+0.01); 'l2' = Euclidean norm; 'mse' = squared norm; 'robust' = pseudo-Huber of the norm with scale ``delta``,
+``delta^2 (sqrt(1 + (|d| / delta)^2) - 1)``: quadratic below ``delta``, linear above (FactorizedHMR's rho).
+Values are means over points and valid frames, in metres.
+
+Weights can ramp up (``ramp_iters`` > 0): the weight grows linearly from 0 to ``weight`` over the first
+``ramp_iters`` training steps of the head (``extras['step']``; without a step the full weight applies).
 """
 from dataclasses import dataclass, field
 
@@ -18,6 +23,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from unihmr.body.joint_sets import BODY_PARENTS
 from unihmr.geometry import project_points
 from unihmr.registry import LOSSES
 
@@ -28,15 +34,21 @@ def masked_mean(value: torch.Tensor, mask: torch.Tensor, eps: float = 1e-8) -> t
     return (value * mask).sum() / mask.sum().clamp(min=eps)
 
 
-def point_distance(diff: torch.Tensor, distance: str = 'l1') -> torch.Tensor:
+DISTANCES = ('l1', 'l2', 'mse', 'robust')
+
+
+def point_distance(diff: torch.Tensor, distance: str = 'l1', delta: float = 0.05) -> torch.Tensor:
     """Per-point distance (...) of differences (..., C) (see the module docstring)."""
+    if distance == 'robust':
+        squared = diff.square().sum(-1)  # delta^2 (sqrt(1 + x) - 1) = d^2 / (sqrt(1 + x) + 1), no cancellation
+        return squared / ((1 + squared / (delta * delta)).sqrt() + 1)
     if distance == 'l1':
         return diff.abs().sum(-1)
     if distance == 'l2':
         return diff.norm(dim=-1)
     if distance == 'mse':
         return (diff * diff).sum(-1)
-    raise ValueError(f"distance: expected 'l1', 'l2' or 'mse', got {distance!r}")
+    raise ValueError(f'distance: expected one of {DISTANCES}, got {distance!r}')
 
 
 @dataclass
@@ -51,18 +63,44 @@ class LossInputs:
     extras: dict = field(default_factory=dict)
 
 
+JOINT_SETS = ('all', 'torso', 'non_torso')
+
+
+def check_joint_set(joints: str) -> str:
+    if joints not in JOINT_SETS:
+        raise ValueError(f'loss joints: expected one of {JOINT_SETS}, got {joints!r}')
+    return joints
+
+
+def joint_set_mask(codec, joints: str, num_joints: int, device=None) -> torch.Tensor:
+    """Bool (num_joints,): all joints, or the torso / non-torso body joints of ``codec.torso_split``."""
+    if joints == 'all':
+        return torch.ones(num_joints, dtype=torch.bool, device=device)
+    split = codec.torso_split
+    chosen = torch.tensor(split.torso_joints if joints == 'torso' else split.non_torso_joints, device=device)
+    return torch.isin(torch.arange(num_joints, device=device), chosen)
+
+
 class LossTerm(nn.Module):
     """Base: ``weight`` and whether the term needs posed joints / vertices (``needs_body`` / ``needs_vertices``)."""
 
     needs_body = False
     needs_vertices = False
 
-    def __init__(self, weight: float = 1.0):
+    def __init__(self, weight: float = 1.0, ramp_iters: int = 0):
         super().__init__()
-        self.weight = float(weight)
+        if ramp_iters < 0:
+            raise ValueError(f'ramp_iters: expected >= 0, got {ramp_iters}')
+        self.weight, self.ramp_iters = float(weight), int(ramp_iters)
+
+    def current_weight(self, step=None) -> float:
+        """``weight``, scaled by ``min(1, step / ramp_iters)`` while ramping up (see the module docstring)."""
+        if self.ramp_iters and step is not None:
+            return self.weight * min(1.0, float(step) / self.ramp_iters)
+        return self.weight
 
     def weighted(self, inputs: LossInputs) -> torch.Tensor:
-        return self.weight * self(inputs)
+        return self.current_weight(inputs.extras.get('step')) * self(inputs)
 
 
 @LOSSES.register_module()
@@ -92,15 +130,16 @@ class NormalizedTargetLoss(LossTerm):
 
 @LOSSES.register_module()
 class CameraJointLoss(LossTerm):
-    """Camera-space 3D joints (B, T, 22, 3): ``align='pelvis'`` subtracts joint 0 of each, ``None`` is absolute."""
+    """Camera-space 3D joints (B, T, 22, 3): ``align='pelvis'`` subtracts joint 0 of each, ``None`` is absolute.
+    ``joints``: 'all', or 'torso' / 'non_torso' of the codec's ``torso_split`` (e.g. a torso-root anchor)."""
 
     needs_body = True
 
-    def __init__(self, weight: float = 1.0, align: str = 'pelvis', distance: str = 'l1'):
+    def __init__(self, weight: float = 1.0, align: str = 'pelvis', distance: str = 'l1', joints: str = 'all'):
         super().__init__(weight)
         if align not in ('pelvis', None):
             raise ValueError(f"align: expected 'pelvis' or None, got {align!r}")
-        self.align, self.distance = align, distance
+        self.align, self.distance, self.joints = align, distance, check_joint_set(joints)
 
     def _points(self, out: dict) -> torch.Tensor:
         return out['joints_c']
@@ -110,7 +149,10 @@ class CameraJointLoss(LossTerm):
         if self.align == 'pelvis':
             pred = pred - inputs.pred['joints_c'][..., :1, :]
             gt = gt - inputs.gt['joints_c'][..., :1, :]
-        return masked_mean(point_distance(pred - gt, self.distance), inputs.valid.unsqueeze(-1))
+        mask = inputs.valid.unsqueeze(-1)
+        if self.joints != 'all':
+            mask = mask & joint_set_mask(inputs.codec, self.joints, pred.shape[-2], pred.device)
+        return masked_mean(point_distance(pred - gt, self.distance), mask)
 
 
 @LOSSES.register_module()
@@ -127,13 +169,20 @@ class CameraVertexLoss(CameraJointLoss):
 @LOSSES.register_module()
 class ReprojectionLoss(LossTerm):
     """2D joints: predicted camera joints projected with ``K`` vs the projected GT joints, in pixels divided by
-    the bbox size; masked by valid frames, GT depth > ``min_depth`` and (``use_vis``) the ``vis`` labels."""
+    the bbox size; masked by valid frames, GT depth > ``min_depth`` and (``use_vis``) the ``vis`` labels.
+
+    ``joints``: 'all' (22), or 'torso' / 'non_torso' of the codec's ``torso_split``. FactorizedHMR's direct
+    projection loss (eq. 9) is ``ReprojectionLoss(joints='non_torso', distance='robust', ramp_iters=...)``.
+    """
 
     needs_body = True
 
-    def __init__(self, weight: float = 1.0, distance: str = 'l1', use_vis: bool = True, min_depth: float = 0.05):
-        super().__init__(weight)
+    def __init__(self, weight: float = 1.0, distance: str = 'l1', use_vis: bool = True, min_depth: float = 0.05,
+                 joints: str = 'all', delta: float = 0.05, ramp_iters: int = 0):
+        super().__init__(weight, ramp_iters)
+        point_distance(torch.zeros(3), distance)  # fails early on an unknown distance
         self.distance, self.use_vis, self.min_depth = distance, use_vis, min_depth
+        self.joints, self.delta = check_joint_set(joints), delta
 
     def forward(self, inputs: LossInputs) -> torch.Tensor:
         K = inputs.batch['K'].to(inputs.x_pred)
@@ -143,7 +192,9 @@ class ReprojectionLoss(LossTerm):
         mask = inputs.valid.unsqueeze(-1) & (inputs.gt['joints_c'][..., 2] > self.min_depth)
         if self.use_vis and 'vis' in inputs.batch:
             mask = mask & inputs.batch['vis'].bool()
-        return masked_mean(point_distance(pred - gt, self.distance), mask)
+        if self.joints != 'all':
+            mask = mask & joint_set_mask(inputs.codec, self.joints, mask.shape[-1], mask.device)
+        return masked_mean(point_distance(pred - gt, self.distance, self.delta), mask)
 
 
 @LOSSES.register_module()
@@ -169,3 +220,49 @@ class ContactBCELoss(LossTerm):
         logits = inputs.pred['contact_logits']
         bce = F.binary_cross_entropy_with_logits(logits, inputs.batch['contact'].to(logits), reduction='none')
         return masked_mean(bce, inputs.valid.unsqueeze(-1))
+
+
+@LOSSES.register_module()
+class CameraTranslationLoss(LossTerm):
+    """Camera-frame SMPL-X ``transl`` (B, T, 3) against GT, over valid frames."""
+
+    def __init__(self, weight: float = 1.0, distance: str = 'l1'):
+        super().__init__(weight)
+        self.distance = distance
+
+    def forward(self, inputs: LossInputs) -> torch.Tensor:
+        pred = inputs.pred['smpl_params_c']['transl']
+        gt = inputs.gt['smpl_params_c']['transl'].to(pred)
+        return masked_mean(point_distance(pred - gt, self.distance), inputs.valid)
+
+
+@LOSSES.register_module()
+class JointBoneConsistencyLoss(LossTerm):
+    """FactorizedHMR eq. 8: the predicted joint-position branch (``pred['joints_rel_c']`` (B, T, 22, 3), pelvis
+    relative, from the codec) against the forward-kinematics joints of the predicted rotations (``joints_c``,
+    made pelvis relative): rho of the joint offsets plus rho of the bone vectors (joint minus parent) over the
+    single-parent bone pairs of the body skeleton. ``rho`` is ``distance`` ('robust' by default)."""
+
+    needs_body = True
+
+    def __init__(self, weight: float = 1.0, distance: str = 'robust', delta: float = 0.05, ramp_iters: int = 0):
+        super().__init__(weight, ramp_iters)
+        self.distance, self.delta = distance, delta
+        children = [j for j, parent in enumerate(BODY_PARENTS) if parent >= 0]
+        self.register_buffer('child_index', torch.tensor(children), persistent=False)
+        self.register_buffer('parent_index', torch.tensor([BODY_PARENTS[j] for j in children]), persistent=False)
+
+    def bones(self, joints: torch.Tensor) -> torch.Tensor:
+        """(..., 22, 3) joints -> (..., 21, 3) bone vectors, child minus parent."""
+        return joints[..., self.child_index, :] - joints[..., self.parent_index, :]
+
+    def forward(self, inputs: LossInputs) -> torch.Tensor:
+        if 'joints_rel_c' not in inputs.pred:
+            raise ValueError('JointBoneConsistencyLoss: the codec layout has no joint-position fields '
+                             "('joints_torso', 'joints_non_torso')")
+        branch = inputs.pred['joints_rel_c']
+        fk = inputs.pred['joints_c'] - inputs.pred['joints_c'][..., :1, :]
+        joint_term = point_distance(branch - fk, self.distance, self.delta)[..., 1:]  # the pelvis is 0 in both
+        bone_term = point_distance(self.bones(branch) - self.bones(fk), self.distance, self.delta)
+        mask = inputs.valid.unsqueeze(-1)
+        return masked_mean(joint_term, mask) + masked_mean(bone_term, mask)

@@ -1,0 +1,46 @@
+# FactorizedHMR (paper sections 3.2-3.4), paper size (width 512, depth 12, heads 8 for both stages).
+# Stage 1: a RegressionHead over the torso-root anchor A = [torso pose, betas, camera orientation, camera
+# translation (as the weak-perspective cam)] (eq. 2), supervised on the torso joints only.
+# Stage 2: a FlowMatchingHead over the composite latent z of eq. 3; z_K (eq. 5) is copied from the anchor.
+anchor_fields = ('body_pose_torso', 'betas', 'global_orient_c', 'cam')
+latent_fields = ('body_pose_torso', 'body_pose_non_torso', 'joints_torso', 'joints_non_torso', 'betas',
+                 'global_orient_c', 'cam', 'global_orient_gv', 'root_vel')
+known_fields = ('body_pose_torso', 'joints_torso', 'betas', 'global_orient_c', 'cam')
+unknown_fields = ('body_pose_non_torso', 'joints_non_torso', 'global_orient_gv', 'root_vel')
+
+anchor_head = dict(
+    type='RegressionHead',
+    codec=dict(type='GVHMRCodec', fields=anchor_fields),
+    backbone=dict(type='RoPETransformer', width=512, depth=12, heads=8, window=120),
+    # no root velocity / contact in the anchor; 3D and 2D joint terms on the torso joints only
+    losses=dict(transl_w=None, contact=None, joints_c=dict(joints='torso'), joints_c_abs=dict(joints='torso'),
+                verts_c=None, reproj=dict(joints='torso')),
+)
+completion_codec = dict(type='GVHMRCodec', fields=latent_fields, known_fields=known_fields,
+                        unknown_fields=unknown_fields)
+completion_encoder = dict(type='ConditionEncoder', width=512, feat_dim=64)
+completion_backbone = dict(type='RoPETransformer', width=512, depth=12, heads=8, window=120)
+flow_completion = dict(
+    type='FlowMatchingHead', codec=completion_codec, encoder=completion_encoder, backbone=completion_backbone,
+    anchor_condition=True, anchor_source='previous',
+    guidance=dict(scale=1.5, drop_prob=0.1, dropped=('kp_rays', 'img_feat')),
+    sampler=dict(solver='euler', steps=50),
+)
+# The ablation's completion head: the same codec, encoder, backbone and anchor conditioning, regressed.
+regression_completion = dict(
+    type='RegressionHead', codec=completion_codec, encoder=completion_encoder, backbone=completion_backbone,
+    anchor_condition=True,
+    losses=dict(contact=None, consistency=dict(type='JointBoneConsistencyLoss', weight=1.0),
+                proj_non_torso=dict(type='ReprojectionLoss', weight=1.0, joints='non_torso', distance='robust',
+                                    delta=0.02)),
+)
+model = dict(
+    type='Recoverer',
+    encoder=dict(type='ConditionEncoder', width=512, feat_dim=64),
+    stages=[anchor_head, flow_completion],
+    body_model=dict(type='EmbeddedSMPLX'),
+    window=120,
+    overlap=30,
+    num_samples=1,  # hypotheses per sequence at test time (S > 1 adds min-of-S, diversity, ...)
+)
+codec_stats = dict(num_windows=256, batch_size=32)

@@ -1,0 +1,183 @@
+"""FlowMatchingHead and the two-stage FactorizedHMR recoverer: masked path (eq. 6), loss on unknown
+coordinates only (eq. 7), anchor re-imposed when sampling, batched guidance, many hypotheses, frozen stages,
+and the build-time checks."""
+import pytest
+import torch
+
+from unihmr.apis.config import load_config
+from unihmr.codecs.gvhmr import with_camera_joints
+from unihmr.data.collate import collate_windows
+from unihmr.data.datasets.synthetic import SyntheticMotionDataset
+from unihmr.evaluation import MotionMetric
+from unihmr.registry import MODELS
+
+FEAT = 16
+
+
+def tiny_model_cfg(config='configs/factorizedhmr/factorizedhmr_cpu_synthetic.py', **changes):
+    cfg = load_config(config).model.to_dict()
+    cfg['encoder'].update(width=32, feat_dim=FEAT)
+    for stage in cfg['stages']:
+        stage['backbone'].update(width=32, depth=1, heads=2, window=16)
+        if stage.get('encoder'):
+            stage['encoder'].update(width=32, feat_dim=FEAT)
+    cfg.update(window=24, overlap=8, **changes)
+    return cfg
+
+
+@pytest.fixture(scope='module')
+def batch():
+    dataset = SyntheticMotionDataset(split='test', num_windows=2, window=20, feat_dim=FEAT, severity='heavy')
+    return collate_windows([dataset[0], dataset[1]])
+
+
+@pytest.fixture(scope='module')
+def model(batch):
+    torch.manual_seed(0)
+    model = MODELS.build(tiny_model_cfg())
+    for stage in model.stages:  # statistics as train.py computes them
+        stage.codec.compute_stats([with_camera_joints(batch, model.body_model)])
+    return model.eval()
+
+
+def test_loss_trains_only_the_selected_stage(batch):
+    torch.manual_seed(0)
+    model = MODELS.build(tiny_model_cfg(train_stages=[1])).train()
+    assert not model.stages[0].training and not model.encoder.training and model.stages[1].training
+    losses = model.loss(batch)
+    assert set(losses) >= {'stage1.loss_fm', 'stage1.loss_consistency', 'stage1.loss_proj_non_torso'}
+    assert not any(name.startswith('stage0.') for name in losses)
+    sum(losses.values()).backward()
+    assert all(p.grad is None for p in model.stages[0].parameters())
+    assert all(p.grad is None for p in model.encoder.parameters())
+    assert any(p.grad is not None and p.grad.abs().sum() > 0 for p in model.stages[1].parameters())
+    assert int(model.stages[1].train_step) == 1  # the ramp counter advanced
+
+
+def test_flow_loss_is_the_masked_velocity_error_on_unknown_coordinates_only(model, batch):
+    head = model.stages[1]
+    targets = head.with_targets(batch)
+    z = head.codec.encode(targets)
+    known = dict(x=z + 5.0, mask=head.codec.known_mask)  # an anchor far from the GT on z_K
+    seen = {}
+
+    def fake_velocity(z_t, t, tokens, valid):  # the exact conditional velocity on z_U, garbage on z_K
+        seen['z_t'], seen['t'] = z_t, t
+        tt = t[:, None, None]
+        return torch.where(known['mask'], torch.full_like(z_t, 99.0), (z - z_t) / (1 - tt))
+
+    head.velocity = fake_velocity
+    try:
+        losses = head.loss(None, targets, known=known)
+    finally:
+        del head.velocity
+    mask = known['mask']
+    assert torch.equal(seen['z_t'][..., mask], known['x'][..., mask])  # eq. 6: known part is the anchor
+    assert float(losses['loss_fm']) == pytest.approx(0.0, abs=1e-8)  # garbage on z_K is not penalised
+
+
+def test_sampling_keeps_the_anchor_and_draws_distinct_hypotheses(model, batch):
+    head = model.stages[1]
+    anchor = model.stages[0].predict(model.encoder(batch), batch)
+    known = head.resolve_known(anchor, batch)
+    torch.manual_seed(1)
+    out = head.predict(None, batch, known=anchor, num_samples=3, steps=4)
+    samples = out.samples['x']
+    assert samples.shape == (3, *known['x'].shape)
+    mask = known['mask']
+    for sample in samples:
+        torch.testing.assert_close(sample[..., mask], known['x'][..., mask])
+    assert (samples[0][..., ~mask] - samples[1][..., ~mask]).abs().max() > 1e-3
+    torch.testing.assert_close(out.x, samples[0])
+
+
+def test_guided_sampling_evaluates_both_branches_in_one_forward(model, batch):
+    head = model.stages[1]
+    anchor = model.stages[0].predict(model.encoder(batch), batch)
+    sizes, original = [], head.velocity
+
+    def counting(z_t, t, tokens, valid):
+        sizes.append(z_t.shape[0])
+        return original(z_t, t, tokens, valid)
+
+    head.velocity = counting
+    try:
+        head.predict(None, batch, known=anchor, num_samples=2, steps=3, guidance_scale=1.5)
+        guided = list(sizes)
+        sizes.clear()
+        head.predict(None, batch, known=anchor, num_samples=2, steps=3, guidance_scale=1.0)
+    finally:
+        del head.velocity
+    batch_size = batch['kp2d'].shape[0]
+    assert guided == [2 * 2 * batch_size] * 3  # conditional + unconditional, S samples, one call per step
+    assert sizes == [2 * batch_size] * 3
+
+
+def test_unconditional_tokens_keep_the_anchor_conditions_only(model, batch):
+    head = model.stages[1]
+    anchor = head.resolve_known(model.stages[0].predict(model.encoder(batch), batch), batch)
+    torch.nn.init.normal_(head.encoder.mlps['kp_rays'][-1].weight)  # make every modality matter
+    torch.nn.init.normal_(head.encoder.mlps['bbox'][-1].weight)
+    torch.nn.init.normal_(head.anchor_mlp[-1].weight)
+    changed = dict(batch, kp2d=batch['kp2d'] * 1.1, img_feat=batch['img_feat'] + 1.0)
+    drop = head.guidance.dropped
+    same = head.tokens(None, batch, anchor, drop=drop), head.tokens(None, changed, anchor, drop=drop)
+    torch.testing.assert_close(*same)  # keypoints and image features are dropped
+    moved = dict(batch, bbox=batch['bbox'] * 1.1)
+    assert (head.tokens(None, moved, anchor, drop=drop) - same[0]).abs().max() > 0  # the box is kept
+    shifted = dict(anchor, x=anchor['x'] + 0.5)
+    assert (head.tokens(None, batch, shifted, drop=drop) - same[0]).abs().max() > 0  # so is the anchor
+
+
+def test_recoverer_reports_multi_sample_metrics(model, batch):
+    model.num_samples = 3
+    try:
+        results = model.predict(batch)
+    finally:
+        model.num_samples = 1
+    assert results[0]['pred_samples_joints_c'].shape == (3, 20, 22, 3)
+    metric = MotionMetric()
+    metric.process(batch, results)
+    values = metric.compute_metrics(metric.results)
+    assert values['min_mpjpe'] <= values['mean_mpjpe'] and values['diversity'] > 0
+    assert 'uncertainty_corr' in values
+
+
+def test_regression_completion_is_the_one_change_of_the_ablation_config(batch):
+    flow = tiny_model_cfg()
+    ablation = tiny_model_cfg('configs/factorizedhmr/factorizedhmr_regression_completion_cpu_synthetic.py')
+    assert flow['stages'][0] == ablation['stages'][0]
+    assert (flow['stages'][1]['type'], ablation['stages'][1]['type']) == ('FlowMatchingHead', 'RegressionHead')
+    for key in ('codec', 'encoder', 'backbone', 'anchor_condition'):
+        assert flow['stages'][1][key] == ablation['stages'][1][key]
+    model = MODELS.build(dict(ablation, train_stages=[1]))
+    losses = model.loss(batch)
+    assert 'stage1.loss_consistency' in losses and torch.isfinite(sum(losses.values()))
+
+
+@pytest.mark.parametrize('change, words', [
+    (dict(sampler=dict(solver='leapfrog')), 'solver'),
+    (dict(sampler=dict(steps=0)), 'steps'),
+    (dict(codec=dict(type='GVHMRCodec', fields=('betas', 'cam'), known_fields=('betas',),
+                     unknown_fields=('betas', 'cam'))), 'partition'),
+    (dict(anchor_source='stage0'), 'anchor_source'),
+    (dict(encoder=None), 'own encoder'),
+])
+def test_bad_head_settings_fail_at_build_time(change, words):
+    cfg = tiny_model_cfg()
+    cfg['stages'][1].update(change)
+    with pytest.raises(ValueError, match=words):
+        MODELS.build(cfg)
+
+
+@pytest.mark.parametrize('change, words', [(dict(num_samples=0), 'num_samples'),
+                                           (dict(sampler_cfg=dict(temperature=2)), 'temperature'),
+                                           (dict(train_stages=[2]), 'train_stages')])
+def test_bad_recoverer_settings_fail_at_build_time(change, words):
+    with pytest.raises(ValueError, match=words):
+        MODELS.build(tiny_model_cfg(**change))
+
+
+def test_predict_rejects_a_bad_sample_count(model, batch):
+    with pytest.raises(ValueError, match='num_samples'):
+        model.recover(batch, num_samples=0)

@@ -1,0 +1,188 @@
+"""Masked flow-matching completion head (FactorizedHMR section 3.3; Stage 2 of FactorizedHMR).
+
+The codec's ``known_fields`` are z_K (fixed by the anchor of an earlier stage, eq. 5), the rest z_U. With
+source noise eps~ (per-coordinate std ``noise_scale``: 0.5 on joint positions, 1 elsewhere) and t ~ U(0, 1):
+
+    z_t = (1 - M) * z_K + M * ((1 - t) eps~ + t z)                       (eq. 6)
+    L_FM = mean over unknown coordinates and valid frames of (v(z_t, t, c) - (z - eps~))^2     (eq. 7)
+
+The clean sample predicted at t, ``z_t + (1 - t) v`` with z_K re-imposed, is decoded and supervised by the
+shared ``SMPLXLossSet`` (geometry losses, the joint-bone consistency of eq. 8 and the ramped direct
+projection loss of eq. 9 by default). Sampling starts z_U from noise and integrates the field with
+``ODESampler`` (torchdiffeq; Euler, 50 steps by default), z_K held fixed; classifier-free guidance follows
+``samplers.cfg`` (the unconditional branch drops keypoint rays and image features only).
+
+Network: tokens (own encoder + anchor condition, ``heads.base``) + Linear(z_t) + time embedding (diffusers
+``Timesteps`` / ``TimestepEmbedding``) -> backbone -> MLP (zero-initialised last layer) -> velocity (B, T, dim).
+"""
+from typing import Optional
+
+import torch
+from diffusers.models.embeddings import TimestepEmbedding, Timesteps
+from torch import nn
+
+from unihmr.models.heads.base import BaseHead, HeadOutput
+from unihmr.models.losses import SMPLXLossSet, masked_mean, merge_loss_cfg
+from unihmr.models.samplers import ClassifierFreeGuidance, ODESampler
+from unihmr.registry import BACKBONES, CODECS, HEADS
+
+TIME_SCALE = 1000.0  # t in [0, 1] is scaled to the diffusion-style range the sinusoidal embedding expects
+ANCHOR_SOURCES = ('previous', 'gt')
+# Stage-2 losses (FactorizedHMR section 3.4) on top of the shared defaults: the target term is restricted to
+# unknown coordinates by the head; no contact field in the eq. 3 latent.
+FLOW_LOSSES = dict(
+    contact=None,
+    consistency=dict(type='JointBoneConsistencyLoss', weight=1.0),
+    proj_non_torso=dict(type='ReprojectionLoss', weight=1.0, joints='non_torso', distance='robust', delta=0.02,
+                        ramp_iters=1000),
+)
+
+
+def _repeat(value: Optional[torch.Tensor], times: int) -> Optional[torch.Tensor]:
+    """(B, ...) -> (times * B, ...), sample-major (rows s * B + b); None stays None."""
+    return None if value is None else value.repeat(times, *([1] * (value.dim() - 1)))
+
+
+def _build(registry, cfg):
+    return cfg if isinstance(cfg, nn.Module) else registry.build(cfg)
+
+
+@HEADS.register_module()
+class FlowMatchingHead(BaseHead):
+    """Masked flow matching over a codec's unknown coordinates.
+
+    Args:
+        codec: codec config with ``known_fields`` (z_K); e.g. ``GVHMRCodec(fields=FACTORIZED_FIELDS,
+            known_fields=FACTORIZED_KNOWN)``.
+        backbone: backbone config (``RoPETransformer``). in_width: width of the shared tokens.
+        encoder: own condition-encoder config (needed for guidance, which drops modalities).
+        anchor_condition: add the compact torso-pose condition of the anchor (section 3.3).
+        noise_scale: field name -> source-noise std (default 0.5 on the joint-position fields).
+        guidance: ``ClassifierFreeGuidance`` arguments (``scale``, ``drop_prob``, ``dropped``).
+        sampler: ``ODESampler`` arguments (``solver``, ``steps``, ``rtol``, ``atol``).
+        anchor_source: train on the earlier stage's predicted anchor ('previous', the paper) or the GT one ('gt').
+        losses / loss_cfg: ``SMPLXLossSet`` terms merged over ``FLOW_LOSSES``; fm_weight: weight of eq. 7.
+        time_dim: width of the sinusoidal time features. hidden: output-MLP width (default backbone width).
+    """
+
+    sampler_options = ('solver', 'steps', 'guidance_scale')
+
+    def __init__(self, codec: dict, backbone=dict(type='RoPETransformer'), in_width: int = 256,
+                 encoder: Optional[dict] = None, anchor_condition: bool = True, noise_scale: Optional[dict] = None,
+                 guidance: Optional[dict] = None, sampler: Optional[dict] = None, anchor_source: str = 'previous',
+                 losses: Optional[dict] = None, loss_cfg: Optional[dict] = None, fm_weight: float = 1.0,
+                 time_dim: int = 128, hidden: Optional[int] = None, body_model: Optional[nn.Module] = None,
+                 torso_split=None):
+        if isinstance(codec, dict) and torso_split is not None:
+            codec = dict(codec, torso_split=codec.get('torso_split', torso_split))
+        super().__init__(_build(CODECS, codec), body_model)
+        if not self.codec.known_fields and anchor_condition:
+            raise ValueError('FlowMatchingHead: anchor_condition needs codec known_fields (the anchor)')
+        if anchor_source not in ANCHOR_SOURCES:
+            raise ValueError(f'anchor_source: expected one of {ANCHOR_SOURCES}, got {anchor_source!r}')
+        self.anchor_source, self.fm_weight = anchor_source, float(fm_weight)
+        self.backbone = _build(BACKBONES, backbone)
+        width = getattr(self.backbone, 'width', None) or backbone['width']
+        self.guidance = ClassifierFreeGuidance(**(guidance or {}))
+        self.sampler = ODESampler(**(sampler or {}))
+        self.build_conditioning(in_width, width, encoder, anchor_condition, hidden)
+        if self.encoder is not None:
+            self.encoder.check_drop(self.guidance.dropped)
+        elif self.guidance.dropped and (self.guidance.drop_prob > 0 or self.guidance.uses_uncond()):
+            raise ValueError('FlowMatchingHead: classifier-free guidance drops modalities, which needs an own '
+                             'encoder (encoder=dict(type="ConditionEncoder", ...)); or set guidance.dropped=()')
+        self.x_proj = nn.Linear(self.codec.dim, width)
+        self.time_features = Timesteps(time_dim, flip_sin_to_cos=True, downscale_freq_shift=0)
+        self.time_embed = TimestepEmbedding(time_dim, width)
+        hidden = hidden or width
+        self.out_mlp = nn.Sequential(nn.Linear(width, hidden), nn.GELU(), nn.Linear(hidden, self.codec.dim))
+        nn.init.zeros_(self.out_mlp[-1].weight)
+        nn.init.zeros_(self.out_mlp[-1].bias)
+        scale = self.codec.field_weights({'joints_torso': 0.5, 'joints_non_torso': 0.5, **(noise_scale or {})})
+        self.register_buffer('noise_std', scale, persistent=False)
+        self.register_buffer('train_step', torch.zeros((), dtype=torch.long))  # drives loss ramps; checkpointed
+        self.loss_set = SMPLXLossSet(losses, defaults=merge_loss_cfg(FLOW_LOSSES), **(loss_cfg or {}))
+
+    # ------------------------------------------------------------------------------------ network
+    def velocity(self, z_t: torch.Tensor, t: torch.Tensor, tokens: torch.Tensor,
+                 valid: Optional[torch.Tensor]) -> torch.Tensor:
+        """Velocity (B, T, dim) at ``z_t`` (B, T, dim), times ``t`` (B,), condition tokens (B, T, width)."""
+        time = self.time_embed(self.time_features(t * TIME_SCALE).to(tokens))  # (B, width)
+        hidden = tokens + self.x_proj(z_t) + time[:, None]
+        return self.out_mlp(self.backbone(hidden, valid))
+
+    def known_coordinates(self, z_gt: Optional[torch.Tensor], known, batch: dict) -> dict:
+        """The anchor as a resolved ``known`` dict: the earlier stage's (``anchor_source='previous'``) or, with
+        'gt' or no earlier stage, the GT z_K (training only)."""
+        resolved = self.resolve_known(known, batch) if self.anchor_source == 'previous' else None
+        if resolved is None:
+            if z_gt is None:
+                raise ValueError('FlowMatchingHead.predict: needs the anchor of an earlier stage (known=...)')
+            resolved = dict(x=z_gt, mask=self.codec.known_mask)
+        return resolved
+
+    def source_noise(self, like: torch.Tensor, known: dict) -> torch.Tensor:
+        """eps~ (shape of ``like``): Gaussian noise scaled by ``noise_std``, the known values on z_K."""
+        noise = torch.randn_like(like) * self.noise_std.to(like)
+        return torch.where(known['mask'].to(like.device), known['x'].to(like), noise)
+
+    # --------------------------------------------------------------------------------------- loss
+    def loss(self, cond: torch.Tensor, batch: dict, known=None, body_model: Optional[nn.Module] = None) -> dict:
+        """Eq. 7 (``loss_fm``) plus the geometry terms on the predicted clean sample."""
+        body_model = body_model or self.body_model
+        batch = self.with_targets(batch, body_model)
+        z = self.codec.encode(batch)  # (B, T, dim)
+        known = self.known_coordinates(z, known, batch)
+        unknown = ~known['mask'].to(z.device)
+        eps = self.source_noise(z, known)
+        t = torch.rand(z.shape[0], device=z.device, dtype=z.dtype)
+        tt = t[:, None, None]
+        z_t = torch.where(unknown, (1 - tt) * eps + tt * z, known['x'].to(z))  # eq. 6 (known part: the anchor)
+        drop = self.guidance.training_drop(z.shape[0], z.device)
+        v = self.velocity(z_t, t, self.tokens(cond, batch, known, drop), batch.get('valid'))
+        valid = batch['valid'].bool()[..., None] if 'valid' in batch else torch.ones_like(z[..., :1], dtype=torch.bool)
+        fm = masked_mean((v - (z - eps)).square(), valid & unknown)
+        z_hat = torch.where(unknown, z_t + (1 - tt) * v, known['x'].to(z))
+        losses = self.loss_set(z_hat, batch, self.codec, body_model, x_gt=z,
+                               extras=dict(target_mask=unknown, step=int(self.train_step)))
+        if self.training:
+            self.train_step += 1
+        return {'loss_fm': self.fm_weight * fm, **losses}
+
+    # ------------------------------------------------------------------------------------- sample
+    @torch.no_grad()
+    def predict(self, cond: torch.Tensor, batch: dict, known=None, num_samples: int = 1,
+                transl_w0: Optional[torch.Tensor] = None, solver: Optional[str] = None, steps: Optional[int] = None,
+                guidance_scale: Optional[float] = None) -> HeadOutput:
+        """Draw ``num_samples`` completions of the anchor ``known`` in one batched pass.
+
+        ``solver`` / ``steps`` / ``guidance_scale`` override the configured sampler and guidance for this call.
+        Returns the first sample decoded, with ``samples['x']`` (S, B, T, dim) when S > 1.
+        """
+        if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
+            raise ValueError(f'num_samples: expected a positive integer, got {num_samples!r}')
+        sampler = self.sampler.replace(solver, steps)
+        scale = self.guidance.scale if guidance_scale is None else float(guidance_scale)
+        known = self.known_coordinates(None, known, batch)
+        valid = _repeat(batch.get('valid'), num_samples)
+        tokens = _repeat(self.tokens(cond, batch, known), num_samples)  # (S * B, T, width), sample-major
+        guided = self.guidance.uses_uncond(scale)
+        if guided:  # [conditional; unconditional] halves, evaluated in one forward
+            uncond = _repeat(self.tokens(cond, batch, known, drop=self.guidance.dropped), num_samples)
+            tokens = torch.cat([tokens, uncond], dim=0)
+            valid = None if valid is None else torch.cat([valid, valid], dim=0)
+        x_known = known['x'].to(tokens)
+        anchor = dict(x=_repeat(x_known, num_samples), mask=known['mask'])
+        z0 = self.source_noise(anchor['x'], anchor)
+
+        def field(t, z):
+            zz = torch.cat([z, z], dim=0) if guided else z
+            v = self.velocity(zz, t.expand(zz.shape[0]), tokens, valid)
+            return self.guidance.combine(v, scale) if guided else v
+
+        z1 = sampler.sample(field, z0, anchor['mask'].to(z0.device))
+        samples = z1.view(num_samples, *x_known.shape)
+        out = self.decode(samples[0], batch, transl_w0=transl_w0)
+        if num_samples > 1:
+            out.samples = dict(x=samples)
+        return out
