@@ -68,3 +68,40 @@ def test_test_tool_reports_multi_sample_metrics(trained, tmp_path):
     for key in ('mpjpe', 'pa_mpjpe', 'mpjpe_nontorso', 'min_mpjpe', 'mean_mpjpe', 'diversity', 'uncertainty_corr'):
         assert key in metrics
     assert metrics['min_mpjpe'] <= metrics['mean_mpjpe']
+
+
+def test_demo_draws_several_hypotheses(trained, tmp_path):
+    import numpy as np
+    checkpoint = json.loads((trained / 'stage2' / 'phase_done.json').read_text())['checkpoint']
+    demo = str(REPO / 'configs' / 'demo' / 'recover_factorizedhmr_synthetic.py')
+    result = _run([demo, *TINY, f'demo.checkpoint={checkpoint}', 'demo.num_frames=40', 'demo.animation_step=20',
+                   'demo.num_samples=3', '--work-dir', str(tmp_path)], tool='demo.py')
+    assert result.returncode == 0, result.stderr[-3000:]
+    hypotheses = np.load(tmp_path / 'recovered.npz')['hypotheses_joints_c']
+    assert hypotheses.shape == (3, 40, 22, 3) and np.abs(hypotheses[0] - hypotheses[1]).max() > 0
+    metrics = json.loads((tmp_path / 'metrics.json').read_text())
+    assert metrics['min_mpjpe'] <= metrics['mean_mpjpe'] and metrics['diversity'] > 0
+
+
+def test_publish_ships_the_last_phase_and_an_anchor_that_an_ablation_starts_from(trained, tmp_path):
+    shipped = tmp_path / 'shipped'
+    result = subprocess.run([sys.executable, str(REPO / 'tools' / 'publish_checkpoint.py'), str(trained),
+                             str(shipped)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert {p.name for p in shipped.iterdir()} == {'model.pth', 'config.py', 'train_stage1.log', 'train_stage2.log'}
+    result = subprocess.run([sys.executable, str(REPO / 'tools' / 'publish_checkpoint.py'), str(trained),
+                             str(shipped), '--keep', 'encoder.', 'stages.0.', '--name', 'anchor.pth',
+                             '--weights-only'], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    anchor = torch.load(shipped / 'anchor.pth', weights_only=True)['state_dict']
+    assert anchor and all(key.startswith(('encoder.', 'stages.0.')) for key in anchor)
+    # the Table-5 ablation trains a new Stage 2 on that frozen anchor
+    ablation = str(REPO / 'configs' / 'factorizedhmr' / 'ablations' / 'stage2_plain_cpu_synthetic.py')
+    work = tmp_path / 'ablation'
+    result = _run([ablation, *TINY[:-4], 'phases.0.train_cfg.max_iters=1', f'load_from={shipped / "anchor.pth"}',
+                   '--work-dir', str(work)])
+    assert result.returncode == 0, result.stderr[-3000:]
+    trained_state = torch.load(work / 'stage2' / 'iter_1.pth', weights_only=True)['state_dict']
+    assert all(torch.equal(trained_state[key], value) for key, value in anchor.items())
+    assert trained_state['stages.1.codec.mean'].shape[0] < torch.load(
+        shipped / 'model.pth', weights_only=True)['state_dict']['stages.1.codec.mean'].shape[0]  # no joint fields

@@ -9,4 +9,5 @@ demo = dict(
     severity='heavy',     # its occlusion: none / mild / heavy
     num_frames=300,       # its length (longer than the model's 120-frame window: windowed inference)
     animation_step=3,     # every n-th frame goes into the GIF
+    num_samples=1,        # hypotheses to draw (generative models; a regression model repeats its one answer)
 )

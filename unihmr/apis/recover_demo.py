@@ -5,6 +5,10 @@ printed) or a user's keypoint file (``keypoint_input``). Output, in the work dir
 (SMPL-X parameters in camera and world frames, AMASS-style keys), ``recovered.gif`` (the recovered
 skeleton projected over the keypoints, next to a world side view of the recovered mesh), ``metrics.json``
 when the ground truth is known, and the resolved config. Every file is written atomically.
+
+With ``demo.num_samples`` S > 1 a generative model draws S hypotheses: the GIF draws every hypothesis's
+skeleton thinly behind the first one (their spread shows the uncertainty), the npz adds
+``hypotheses_joints_c`` (S, T, 22, 3), and the metrics add min-of-S, diversity and spread-error correlation.
 """
 import json
 from pathlib import Path
@@ -49,9 +53,17 @@ def amass_arrays(params: dict, fps: float) -> dict:
             'mocap_frame_rate': np.float32(fps), 'gender': np.array('neutral'), 'surface_model_type': np.array('smplx')}
 
 
-def _animation(window, joints_c, vertices_w, joints_w, faces, path, step: int, fps: float):
+def _draw_skeleton_2d(ax, pixels, **style):
+    for joint, parent in enumerate(BODY_PARENTS):
+        if parent >= 0:
+            ax.plot(pixels[[parent, joint], 0], pixels[[parent, joint], 1], **style)
+
+
+def _animation(window, joints_c, vertices_w, joints_w, faces, path, step: int, fps: float, hypotheses=None):
+    """GIF: keypoints + recovered skeleton (and ``hypotheses`` (S, T, 22, 3) camera joints, thin) | world mesh."""
     K = window['K']
     pixels = project_points(joints_c, K).numpy()
+    hypothesis_pixels = None if hypotheses is None else project_points(hypotheses, K).numpy()
     image_size = tuple(int(v) for v in window['meta'].get('image_size', (2 * K[0, 0, 2].item(), 2 * K[0, 1, 2].item())))
     view = person_view_box(window['bbox'].numpy(), image_size)
     frames = []
@@ -60,9 +72,9 @@ def _animation(window, joints_c, vertices_w, joints_w, faces, path, step: int, f
         occluders = window['meta'].get('occluders')
         draw_keypoint_frame(left, window['kp2d'][t].numpy(), image_size,
                             None if occluders is None else occluders[t].numpy(), title=f'frame {t}', view_box=view)
-        for joint, parent in enumerate(BODY_PARENTS):
-            if parent >= 0:
-                left.plot(pixels[t, [parent, joint], 0], pixels[t, [parent, joint], 1], color='tab:red', linewidth=1.5)
+        for sample in ([] if hypothesis_pixels is None else hypothesis_pixels):
+            _draw_skeleton_2d(left, sample[t], color='tab:orange', linewidth=0.8, alpha=0.6)
+        _draw_skeleton_2d(left, pixels[t], color='tab:red', linewidth=1.5)
         draw_body_frame(right, vertices_w[t], faces, joints_w, title='recovered, world side view')
         fig.tight_layout()
         fig.canvas.draw()
@@ -78,18 +90,23 @@ def run_recovery_demo(cfg, work_dir) -> dict:
     model = build_model(cfg, demo_cfg['checkpoint'])
     window = demo_window(demo_cfg, int(cfg.model.encoder.feat_dim))
     batch = collate_windows([window])
+    num_samples = int(demo_cfg.get('num_samples', 1))
     with torch.no_grad():
-        output = model.recover(batch)
+        output = model.recover(batch, num_samples=num_samples)
+        hypotheses = model.sample_joints(batch, output)  # (S, 1, T, 22, 3) or None
         params = {key: value[0] for key, value in output.smpl_params.items()}
         posed_c = model.body_model(**{k: v[0] for k, v in output.smpl_params_c.items()}, return_verts=False)
         posed_w = model.body_model(**{k: v[0] for k, v in output.smpl_params_w.items()})
     fps = float(window['meta'].get('fps', 30.0))
     work_dir = Path(work_dir)
     paths = {'npz': work_dir / 'recovered.npz', 'animation': work_dir / 'recovered.gif'}
+    hypotheses = None if hypotheses is None else hypotheses[:, 0]
+    extra = {} if hypotheses is None else {'hypotheses_joints_c': hypotheses.numpy()}
     with atomic_path(paths['npz']) as tmp:
-        np.savez(tmp, **amass_arrays(params, fps))
+        np.savez(tmp, **amass_arrays(params, fps), **extra)
     _animation(window, posed_c.joints, posed_w.vertices.numpy(), posed_w.joints.numpy(),
-               model.body_model.faces.cpu().numpy(), paths['animation'], int(demo_cfg['animation_step']), fps)
+               model.body_model.faces.cpu().numpy(), paths['animation'], int(demo_cfg['animation_step']), fps,
+               hypotheses)
     if 'smpl_params' in window:
         metric = MotionMetric()
         metric.process(batch, model.package(batch, output))

@@ -42,8 +42,9 @@ def build_runner(cfg, work_dir, launcher: str = 'none', resume=None) -> Runner:
 
 
 def train(runner: Runner, cfg) -> torch.nn.Module:
-    """Compute the codec statistics (fresh runs that load no weights), save the resolved config, and train."""
-    if not cfg.get('resume', False) and not cfg.get('load_from'):
+    """Compute the codec statistics (fresh runs; weights loaded by ``load_from`` then replace those of the
+    codecs they cover), save the resolved config, and train."""
+    if not cfg.get('resume', False):
         from unihmr.apis.codec_stats import fit_codec_stats
         fit_codec_stats(runner.model, cfg)
     if get_rank() == 0:

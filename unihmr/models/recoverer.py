@@ -73,13 +73,16 @@ class Recoverer(BaseModel):
             gradients, eval mode) and only run to provide the anchor of later stages; the shared encoder is
             trained only when a trained stage reads it. FactorizedHMR trains [0], then [1] (``phases``).
         num_samples: hypotheses drawn per sequence by ``predict`` (S > 1 adds ``pred_samples_joints_c``).
-        sampler_cfg: options passed to every stage's ``predict`` (e.g. ``steps``, ``solver``, ``guidance_scale``).
+        sampler_cfg: options routed to the stages whose ``predict`` accepts them (``steps``, ``solver``,
+            ``guidance_scale`` for the flow head).
+        run_stages: how many stages inference runs (None = all); e.g. 1 evaluates FactorizedHMR's anchor alone.
     """
 
     def __init__(self, encoder: dict, stages: Sequence[dict], body_model: Optional[dict] = None,
                  refiners: Sequence[dict] = (), window: int = 120, overlap: int = 30, ground_world: bool = True,
                  train_stages: Optional[Sequence[int]] = None, num_samples: int = 1,
-                 sampler_cfg: Optional[dict] = None, data_preprocessor: Optional[dict] = None,
+                 sampler_cfg: Optional[dict] = None, run_stages: Optional[int] = None,
+                 data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         if not stages:
@@ -95,6 +98,9 @@ class Recoverer(BaseModel):
         if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
             raise ValueError(f'Recoverer: num_samples must be a positive integer, got {num_samples!r}')
         self.num_samples, self.sampler_cfg = num_samples, self._check_sampler_cfg(dict(sampler_cfg or {}))
+        if run_stages is not None and not 1 <= run_stages <= len(self.stages):
+            raise ValueError(f'Recoverer: run_stages must be in 1..{len(self.stages)}, got {run_stages}')
+        self.run_stages = run_stages
         all_stages = tuple(range(len(self.stages)))
         self.train_stages = all_stages if train_stages is None else tuple(sorted(set(train_stages)))
         if not self.train_stages or any(index not in all_stages for index in self.train_stages):
@@ -159,7 +165,7 @@ class Recoverer(BaseModel):
         sampler_cfg = self._check_sampler_cfg({**self.sampler_cfg, **sampler_cfg})
         cond = self.encoder(batch)
         output = None
-        for stage in self.stages:
+        for stage in self.stages[:self.run_stages]:
             options = {name: value for name, value in sampler_cfg.items() if name in stage.sampler_options}
             output = self._windowed(stage, cond, batch, output, num_samples, options)
         for refiner in self.refiners:
@@ -199,11 +205,11 @@ class Recoverer(BaseModel):
             output.samples = dict(x=blended_samples)
         return output
 
-    def _sample_joints(self, batch: dict, output) -> Optional[torch.Tensor]:
+    def sample_joints(self, batch: dict, output) -> Optional[torch.Tensor]:
         """Camera-frame joints (S, B, T, 22, 3) of ``output.samples['x']`` decoded by the last stage, or None."""
         if not output.samples or 'x' not in output.samples:
             return None
-        decode = self.stages[-1].codec.decode
+        decode = self.stages[:self.run_stages][-1].codec.decode
         return torch.stack([self.body_model(**decode(x, batch)['smpl_params_c'], return_verts=False).joints
                             for x in output.samples['x']])
 
@@ -217,7 +223,7 @@ class Recoverer(BaseModel):
         world frames, visibility, contacts, valid frames, fps, sequence id and the predicted parameters."""
         pred_c = self.body_model(**output.smpl_params_c, return_verts=False)
         pred_w = self.body_model(**output.smpl_params_w, return_verts=False)
-        sample_joints = self._sample_joints(batch, output)  # (S, B, T, 22, 3) or None
+        sample_joints = self.sample_joints(batch, output)  # (S, B, T, 22, 3) or None
         results = []
         gt = batch.get('smpl_params')
         if gt is not None:

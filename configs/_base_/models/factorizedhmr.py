@@ -41,6 +41,7 @@ model = dict(
     body_model=dict(type='EmbeddedSMPLX'),
     window=120,
     overlap=30,
+    run_stages=None,  # 1 = evaluate the Stage-1 anchor alone (paper Table 5, first row)
     num_samples=1,  # hypotheses per sequence at test time (S > 1 adds min-of-S, diversity, ...)
 )
 codec_stats = dict(num_windows=256, batch_size=32)

@@ -1,0 +1,18 @@
+# Table 5 "+ composite representation": the shipped FactorizedHMR Stage 2 (flow head over rotations and joint
+# positions) trained with the flow-matching loss only (no geometry-aware, consistency or projection losses),
+# on the frozen shipped Stage-1 anchor, for the shipped model's Stage-2 iterations.
+_base_ = ['../factorizedhmr_cpu_synthetic.py']
+fm_only = dict(target=None, joints_c=None, joints_c_abs=None, reproj=None, transl_w=None, verts_c=None,
+               consistency=None, proj_non_torso=None)
+flow_completion = dict(
+    type='FlowMatchingHead', codec={{_base_.completion_codec}}, encoder={{_base_.completion_encoder}},
+    backbone={{_base_.backbone}}, anchor_condition=True, anchor_source='previous',
+    guidance={{_base_.flow_completion.guidance}}, sampler={{_base_.flow_completion.sampler}}, losses=fm_only)
+model = dict(stages=[{{_base_.anchor_head}}, flow_completion])
+load_from = 'checkpoints/factorizedhmr_cpu_synthetic/anchor.pth'  # the shipped anchor, frozen
+stage2_iters = 3000
+phases = [
+    dict(name='stage2', model=dict(train_stages=[1]), train_cfg=dict(max_iters=stage2_iters, val_interval=1500),
+         param_scheduler=[dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=200),
+                          dict(type='CosineAnnealingLR', by_epoch=False, begin=200, end=stage2_iters, eta_min=1e-6)]),
+]
