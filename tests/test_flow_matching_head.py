@@ -181,3 +181,17 @@ def test_bad_recoverer_settings_fail_at_build_time(change, words):
 def test_predict_rejects_a_bad_sample_count(model, batch):
     with pytest.raises(ValueError, match='num_samples'):
         model.recover(batch, num_samples=0)
+
+
+def test_gt_anchor_switch_trains_without_running_stage1(batch):
+    cfg = tiny_model_cfg(train_stages=[1])
+    cfg['stages'][1]['anchor_source'] = 'gt'
+    model = MODELS.build(cfg).train()
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError('stage 1 ran although stage 2 trains on the GT anchor')
+
+    model.stages[0].predict = forbidden
+    losses = model.loss(batch)
+    assert torch.isfinite(sum(losses.values()))
+    assert float(losses['stage1.loss_transl_c']) == pytest.approx(0.0, abs=1e-6)  # tau_c is the GT one

@@ -105,3 +105,14 @@ def test_publish_ships_the_last_phase_and_an_anchor_that_an_ablation_starts_from
     assert all(torch.equal(trained_state[key], value) for key, value in anchor.items())
     assert trained_state['stages.1.codec.mean'].shape[0] < torch.load(
         shipped / 'model.pth', weights_only=True)['state_dict']['stages.1.codec.mean'].shape[0]  # no joint fields
+
+
+def test_steps_sweep_writes_a_curve(trained, tmp_path):
+    checkpoint = json.loads((trained / 'stage2' / 'phase_done.json').read_text())['checkpoint']
+    result = _run([CONFIG, checkpoint, *TINY, '--steps', '1', '3', '--out', str(tmp_path)], tool='sweep_steps.py')
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = json.loads((tmp_path / 'steps.json').read_text())
+    assert [row['steps'] for row in rows] == [1, 3] and rows[0]['mpjpe'] != rows[1]['mpjpe']
+    assert (tmp_path / 'steps.png').read_bytes()[:4] == b'\x89PNG'
+    bad = _run([CONFIG, checkpoint, *TINY, '--steps', '0', '--out', str(tmp_path)], tool='sweep_steps.py')
+    assert bad.returncode == 2 and 'positive' in bad.stderr

@@ -32,6 +32,7 @@ ANCHOR_SOURCES = ('previous', 'gt')
 # unknown coordinates by the head; no contact field in the eq. 3 latent.
 FLOW_LOSSES = dict(
     contact=None,
+    transl_c=dict(type='CameraTranslationLoss', weight=1.0),  # 0 gradient while tau_c is known (the default)
     consistency=dict(type='JointBoneConsistencyLoss', weight=1.0),
     proj_non_torso=dict(type='ReprojectionLoss', weight=1.0, joints='non_torso', distance='robust', delta=0.02,
                         ramp_iters=1000),
