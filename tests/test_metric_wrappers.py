@@ -1,4 +1,5 @@
 import logging
+import math
 
 import numpy as np
 import pytest
@@ -87,6 +88,10 @@ def test_valid_mask_numpy_inputs_and_camera_extras():
     assert out['mpjpe_vis'] == pytest.approx(0.0) and out['mpjpe_occ'] == pytest.approx(22.0)
     assert out['mpjpe_torso'] == pytest.approx(22.0 / 9)  # spine1 (joint 3) is one of 9 torso joints
     assert out['mpjpe_nontorso'] == pytest.approx(0.0)
+    # region x visibility: the one moved joint is an occluded torso joint
+    assert out['mpjpe_torso_occ'] == pytest.approx(22.0) and out['mpjpe_torso_vis'] == pytest.approx(0.0)
+    assert out['mpjpe_nontorso_vis'] == pytest.approx(0.0)
+    assert math.isnan(out['mpjpe_nontorso_occ'])  # no occluded non-torso joint
 
 
 def test_world_metric_full_sample_and_skipping():

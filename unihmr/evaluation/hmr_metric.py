@@ -73,6 +73,18 @@ def _floor(m, d):
     return M.lowest_height(d['gt_joints_w']) if m.floor == 'gt_min' else 0.0
 
 
+def _region_visibility(region: str, seen: str) -> Callable:
+    """Metric function: errors of the visible ('vis') or occluded ('occ') joints of the torso / non-torso
+    region, one value per selected (frame, joint) (FactorizedHMR Table 2 split by visibility)."""
+    def fn(m, d, fps):
+        joints = m.torso_split.torso_joints if region == 'torso' else m.torso_split.non_torso_joints
+        in_region = torch.zeros(d['vis'].shape[-1], dtype=torch.bool, device=d['vis'].device)
+        in_region[list(joints)] = True
+        vis = d['vis'].bool()
+        return M.masked_mpjpe(*(d[k] for k in CAM), (vis if seen == 'vis' else ~vis) & in_region, m.root_idxs)
+    return fn
+
+
 CAM, WORLD, SAMPLES = ('pred_joints_c', 'gt_joints_c'), ('pred_joints_w', 'gt_joints_w'), (SAMPLE_KEY, 'gt_joints_c')
 ENTRIES: Dict[str, _Entry] = {
     'mpjpe': _Entry([CAM], lambda m, d, fps: M.mpjpe(*(d[k] for k in CAM), m.root_idxs)),
@@ -92,6 +104,8 @@ ENTRIES: Dict[str, _Entry] = {
         *(d[k] for k in CAM), m.torso_split.torso_joints)),
     'pa_mpjpe_nontorso': _Entry([CAM], lambda m, d, fps: M.regional_pa_mpjpe(
         *(d[k] for k in CAM), m.torso_split.non_torso_joints)),
+    **{f'mpjpe_{region}_{seen}': _Entry([CAM + ('vis',)], _region_visibility(region, seen))
+       for region in ('torso', 'nontorso') for seen in ('vis', 'occ')},
     'wa_mpjpe': _Entry([WORLD], lambda m, d, fps: M.wa_mpjpe(*(d[k] for k in WORLD), m.chunk_length)),
     'w_mpjpe': _Entry([WORLD], lambda m, d, fps: M.w_mpjpe(*(d[k] for k in WORLD), m.chunk_length)),
     'rte': _Entry([WORLD, ('pred_transl_w', 'gt_transl_w')],
@@ -110,7 +124,8 @@ ENTRIES: Dict[str, _Entry] = {
         [v.reshape(-1) for v in M.spread_and_error(*(d[k] for k in SAMPLES), m.root_idxs)], -1), 1, 2),
 }
 CAMERA_METRICS = ('mpjpe', 'pa_mpjpe', 'pve', 'accel', 'mpjpe_vis', 'mpjpe_occ', 'mpjpe_torso', 'mpjpe_nontorso',
-                  'pa_mpjpe_torso', 'pa_mpjpe_nontorso')
+                  'pa_mpjpe_torso', 'pa_mpjpe_nontorso', 'mpjpe_torso_vis', 'mpjpe_torso_occ', 'mpjpe_nontorso_vis',
+                  'mpjpe_nontorso_occ')
 WORLD_METRICS = ('wa_mpjpe', 'w_mpjpe', 'rte', 'jitter', 'foot_sliding', 'g_mpjpe', 'skating_ratio',
                  'ground_penetration', 'contact_acc')
 MULTI_SAMPLE_METRICS = ('min_mpjpe', 'mean_mpjpe', 'diversity', PAIRED)
