@@ -14,7 +14,6 @@ import matplotlib
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
-import torch  # noqa: E402
 
 from unihmr.apis.cli import parse_tool_args, tool_parser  # noqa: E402
 from unihmr.apis.config import save_config  # noqa: E402
@@ -62,9 +61,9 @@ def main(argv=None):
     out = Path(args.out or work_dir)
     rows = []
     for steps in args.steps:
-        torch.manual_seed(args.seed)
         model.sampler_cfg = dict(model.sampler_cfg, steps=steps)
-        metrics, _ = evaluate(model, build_dataloader(cfg.test_dataloader), cfg.test_evaluator, progress=False)
+        metrics, _ = evaluate(model, build_dataloader(cfg.test_dataloader), cfg.test_evaluator, progress=False,
+                              seed=args.seed)
         rows.append({'steps': steps, **{k: float(v) for k, v in metrics.items()}})
         print(f'steps {steps:>4}: ' + ', '.join(f'{name} {rows[-1][name]:.2f}' for name in PLOTTED))
     write_text(out / 'steps.json', json.dumps(rows, indent=2) + '\n')

@@ -66,8 +66,10 @@ def build_dataloader(loader_cfg) -> DataLoader:
 
 
 @torch.no_grad()
-def evaluate(model, dataloader, metric_cfg, device='cpu', progress: bool = True):
-    """Run ``model`` in predict mode over ``dataloader``; returns (metrics dict, per-sequence rows)."""
+def evaluate(model, dataloader, metric_cfg, device='cpu', progress: bool = True, seed: int = 0):
+    """Run ``model`` in predict mode over ``dataloader``; returns (metrics dict, per-sequence rows).
+    The torch RNG is seeded with ``seed`` first, so sampling heads give the same numbers on every run."""
+    torch.manual_seed(seed)
     metric = METRICS.build(dict(metric_cfg))
     for batch in tqdm(dataloader, desc='evaluating', disable=not progress):
         batch = to_device(batch, device)
