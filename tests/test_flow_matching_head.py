@@ -89,6 +89,13 @@ def test_sampling_keeps_the_anchor_and_draws_distinct_hypotheses(model, batch):
         torch.testing.assert_close(sample[..., mask], known['x'][..., mask])
     assert (samples[0][..., ~mask] - samples[1][..., ~mask]).abs().max() > 1e-3
     torch.testing.assert_close(out.x, samples[0])
+    head.point_estimate = 'mean'
+    try:
+        torch.manual_seed(1)
+        mean = head.predict(None, batch, known=anchor, num_samples=3, steps=4)
+    finally:
+        head.point_estimate = 'first'
+    torch.testing.assert_close(mean.x, samples.mean(0))  # same seed, same samples
 
 
 def test_guided_sampling_evaluates_both_branches_in_one_forward(model, batch):
@@ -162,6 +169,7 @@ def test_regression_completion_is_the_one_change_of_the_ablation_config(batch):
                      unknown_fields=('betas', 'cam'))), 'partition'),
     (dict(anchor_source='stage0'), 'anchor_source'),
     (dict(encoder=None), 'own encoder'),
+    (dict(point_estimate='median'), 'point_estimate'),
 ])
 def test_bad_head_settings_fail_at_build_time(change, words):
     cfg = tiny_model_cfg()

@@ -28,6 +28,7 @@ from unihmr.registry import BACKBONES, CODECS, HEADS
 
 TIME_SCALE = 1000.0  # t in [0, 1] is scaled to the diffusion-style range the sinusoidal embedding expects
 ANCHOR_SOURCES = ('previous', 'gt')
+POINT_ESTIMATES = ('first', 'mean')
 # Stage-2 losses (FactorizedHMR section 3.4) on top of the shared defaults: the target term is restricted to
 # unknown coordinates by the head; no contact field in the eq. 3 latent.
 FLOW_LOSSES = dict(
@@ -64,6 +65,8 @@ class FlowMatchingHead(BaseHead):
         anchor_source: train on the earlier stage's predicted anchor ('previous', the paper) or the GT one ('gt').
         losses / loss_cfg: ``SMPLXLossSet`` terms merged over ``FLOW_LOSSES``; fm_weight: weight of eq. 7.
         time_dim: width of the sinusoidal time features. hidden: output-MLP width (default backbone width).
+        point_estimate: what ``predict`` decodes when S > 1: the 'first' sample or the 'mean' of the S
+            samples (normalised coordinates; rotations re-orthonormalised by the 6D decoding).
     """
 
     sampler_options = ('solver', 'steps', 'guidance_scale')
@@ -73,7 +76,7 @@ class FlowMatchingHead(BaseHead):
                  guidance: Optional[dict] = None, sampler: Optional[dict] = None, anchor_source: str = 'previous',
                  losses: Optional[dict] = None, loss_cfg: Optional[dict] = None, fm_weight: float = 1.0,
                  time_dim: int = 128, hidden: Optional[int] = None, body_model: Optional[nn.Module] = None,
-                 torso_split=None):
+                 torso_split=None, point_estimate: str = 'first'):
         if isinstance(codec, dict) and torso_split is not None:
             codec = dict(codec, torso_split=codec.get('torso_split', torso_split))
         super().__init__(_build(CODECS, codec), body_model)
@@ -81,7 +84,9 @@ class FlowMatchingHead(BaseHead):
             raise ValueError('FlowMatchingHead: anchor_condition needs codec known_fields (the anchor)')
         if anchor_source not in ANCHOR_SOURCES:
             raise ValueError(f'anchor_source: expected one of {ANCHOR_SOURCES}, got {anchor_source!r}')
-        self.anchor_source, self.fm_weight = anchor_source, float(fm_weight)
+        if point_estimate not in POINT_ESTIMATES:
+            raise ValueError(f'point_estimate: expected one of {POINT_ESTIMATES}, got {point_estimate!r}')
+        self.anchor_source, self.fm_weight, self.point_estimate = anchor_source, float(fm_weight), point_estimate
         self.backbone = _build(BACKBONES, backbone)
         width = getattr(self.backbone, 'width', None) or backbone['width']
         self.guidance = ClassifierFreeGuidance(**(guidance or {}))
@@ -158,7 +163,8 @@ class FlowMatchingHead(BaseHead):
         """Draw ``num_samples`` completions of the anchor ``known`` in one batched pass.
 
         ``solver`` / ``steps`` / ``guidance_scale`` override the configured sampler and guidance for this call.
-        Returns the first sample decoded, with ``samples['x']`` (S, B, T, dim) when S > 1.
+        Returns the point estimate (``point_estimate``: the first sample or the samples' mean) decoded, with
+        ``samples['x']`` (S, B, T, dim) when S > 1.
         """
         if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
             raise ValueError(f'num_samples: expected a positive integer, got {num_samples!r}')
@@ -183,7 +189,8 @@ class FlowMatchingHead(BaseHead):
 
         z1 = sampler.sample(field, z0, anchor['mask'].to(z0.device))
         samples = z1.view(num_samples, *x_known.shape)
-        out = self.decode(samples[0], batch, transl_w0=transl_w0)
+        point = samples.mean(0) if self.point_estimate == 'mean' else samples[0]
+        out = self.decode(point, batch, transl_w0=transl_w0)
         if num_samples > 1:
             out.samples = dict(x=samples)
         return out
