@@ -27,7 +27,7 @@ phases = [
     dict(name='stage1', model=dict(train_stages=[0]), train_cfg=dict(max_iters=stage1_iters, val_interval=1500),
          param_scheduler=[dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=200),
                           dict(type='CosineAnnealingLR', by_epoch=False, begin=200, end=stage1_iters, eta_min=1e-6)]),
-    dict(name='stage2', model=dict(train_stages=[1]), train_cfg=dict(max_iters=stage2_iters, val_interval=1500),
+    dict(name='stage2', model=dict(train_stages=[1]), train_cfg=dict(max_iters=stage2_iters, val_interval=1000),
          param_scheduler=[dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=200),
                           dict(type='CosineAnnealingLR', by_epoch=False, begin=200, end=stage2_iters, eta_min=1e-6)]),
 ]

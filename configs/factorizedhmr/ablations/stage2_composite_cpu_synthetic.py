@@ -12,7 +12,7 @@ model = dict(stages=[{{_base_.anchor_head}}, flow_completion])
 load_from = 'checkpoints/factorizedhmr_cpu_synthetic/anchor.pth'  # the shipped anchor, frozen
 stage2_iters = 3000
 phases = [
-    dict(name='stage2', model=dict(train_stages=[1]), train_cfg=dict(max_iters=stage2_iters, val_interval=1500),
+    dict(name='stage2', model=dict(train_stages=[1]), train_cfg=dict(max_iters=stage2_iters, val_interval=1000),
          param_scheduler=[dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=200),
                           dict(type='CosineAnnealingLR', by_epoch=False, begin=200, end=stage2_iters, eta_min=1e-6)]),
 ]
