@@ -202,4 +202,4 @@ def test_gt_anchor_switch_trains_without_running_stage1(batch):
     model.stages[0].predict = forbidden
     losses = model.loss(batch)
     assert torch.isfinite(sum(losses.values()))
-    assert float(losses['stage1.loss_transl_c']) == pytest.approx(0.0, abs=1e-6)  # tau_c is the GT one
+    assert float(losses['stage1.loss_transl_c'].detach()) == pytest.approx(0.0, abs=1e-6)  # tau_c is the GT one
