@@ -69,6 +69,7 @@ class GVHMRCodec(Codec):
     """
 
     DEFAULT_FIELDS = ('body_pose', 'betas', 'global_orient_c', 'global_orient_gv', 'root_vel', 'cam', 'contact')
+    DECODED_FIELDS = ('body_pose', 'betas', 'global_orient_c', 'global_orient_gv', 'root_vel', 'cam')  # what decode reads
 
     def __init__(self, fields=None, torso_split=None, min_std: float = 1e-3, known_fields=(), unknown_fields=None):
         if isinstance(torso_split, dict):
@@ -97,7 +98,7 @@ class GVHMRCodec(Codec):
     def encode_fields(self, batch: dict, names=None) -> dict:
         """Unnormalised fields (B, T, size) from a batch with ``smpl_params``, ``R_w2c``, ``bbox``, ``K``
         (and ``contact``, ``valid``, ``joints_c`` when present). Only the fields ``names`` (default: the layout)
-        are computed."""
+        are computed; ``names`` may include available fields outside the layout (e.g. to ``fill`` a decode)."""
         params, need = batch['smpl_params'], set(self.fields if names is None else names)
         out = {}
         pose6d = matrix_to_rot6d(axis_angle_to_matrix(params['body_pose']))  # (B, T, 21, 6)
@@ -129,7 +130,7 @@ class GVHMRCodec(Codec):
         if 'contact' in need:
             label = batch['contact'].float().clamp(CONTACT_LABEL_EPS, 1 - CONTACT_LABEL_EPS)
             out['contact'] = torch.logit(label)
-        return {name: out[name] for name in self.fields if name in need}
+        return {name: out[name] for name in self.available_fields if name in need}
 
     # ---------------------------------------------------------------- decode
     def _default(self, name: str, like: torch.Tensor) -> torch.Tensor:
