@@ -85,3 +85,29 @@ def test_missing_observations_are_named(batch):
     with pytest.raises(ValueError, match='not in the codec layout'):
         GUIDANCE.build(dict(type='TemporalConsistencyEnergy', fields=('body_pose',)))(
             _inputs(torch.zeros(1, 2, codec.dim), codec, dict(valid=torch.ones(1, 2, dtype=torch.bool))))
+
+
+def test_keypoint_residuals_are_measured_in_crop_pixels(batch):
+    body = EmbeddedSMPLX()
+    params = batch['smpl_params']
+    posed = body(global_orient=params['global_orient_c'], body_pose=params['body_pose'], betas=params['betas'],
+                 transl=params['transl_c'], return_verts=True)
+    kp = torch.cat([project_points(posed.coco17, batch['K']) + 1.0, torch.ones_like(posed.coco17[..., :1])], -1)
+    boxed = dict(batch, kp2d=kp, bbox=torch.cat([batch['bbox'][..., :2], torch.full_like(batch['bbox'][..., 2:], 448.0)], -1))
+    codec = GVHMRCodec(fields=('body_pose',))
+    x0 = torch.zeros(*batch['valid'].shape, codec.dim)
+    crop = GUIDANCE.build(dict(type='KeypointReprojectionEnergy', sigma=1e4))(_inputs(x0, codec, boxed, lambda: posed))
+    image = GUIDANCE.build(dict(type='KeypointReprojectionEnergy', sigma=1e4, crop_size=None))(
+        _inputs(x0, codec, boxed, lambda: posed))
+    torch.testing.assert_close(crop, image * 0.25, rtol=1e-3, atol=0)  # (224 / 448)^2 of a 1-px offset each way
+
+
+def test_consistency_energies_read_denormalised_values():
+    codec = GVHMRCodec(fields=('cam',))
+    codec.std.fill_(2.0)
+    x0 = torch.zeros(1, 2, codec.dim)
+    x0[0, 1] = 1.0  # one normalised unit = 2 raw units per coordinate
+    batch = dict(valid=torch.ones(1, 2, dtype=torch.bool))
+    raw = GUIDANCE.build(dict(type='TemporalConsistencyEnergy'))(_inputs(x0, codec, batch))
+    normalized = GUIDANCE.build(dict(type='TemporalConsistencyEnergy', normalized=True))(_inputs(x0, codec, batch))
+    assert float(raw) == pytest.approx(3 * 4.0) and float(normalized) == pytest.approx(3 * 1.0)

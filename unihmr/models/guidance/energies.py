@@ -7,12 +7,16 @@ config ``weight`` and the batch keys it ``requires``; a missing key fails on the
 Every energy maps ``GuidanceInputs`` to a per-sequence value (B,), so a sampler can stop each sequence on its
 own (ScoreHMR section 4.1 stops on the relative change of the guidance loss):
 
-- ``KeypointReprojectionEnergy`` (ScoreHMR eq. 12): confidence-weighted robust distance in pixels between
-  the projected COCO-17 keypoints of the posed body (camera frame, plus the jointly optimised camera
-  translation offset gamma) and the detected ``kp2d``; Geman-McClure penalty as in SMPLify.
+- ``KeypointReprojectionEnergy`` (ScoreHMR eq. 12): confidence-weighted robust distance between the projected
+  COCO-17 keypoints of the posed body (camera frame, plus the jointly optimised camera translation offset
+  gamma) and the detected ``kp2d``; Geman-McClure penalty as in SMPLify. Residuals are measured in pixels of
+  a ``crop_size`` crop of the person box (224, ScoreHMR's input), so weights do not depend on image size.
 - ``TemporalConsistencyEnergy`` (eq. 14): squared difference of consecutive frames' clean estimates.
 - ``MultiViewConsistencyEnergy`` (eq. 13): squared distance of each view's body pose to the mean over the
   views of the same subject and time (``batch['view_group']``).
+
+The two consistency energies read the denormalised codec values (6D rotations, as ScoreHMR) unless
+``normalized=True``, so their weights do not depend on the codec statistics.
 """
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
@@ -59,8 +63,11 @@ def _frame_mean(value: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
     return (value * weights).sum(-1) / weights.sum(-1).clamp(min=1)
 
 
-def _select(x0: torch.Tensor, codec, fields: Optional[Sequence[str]]) -> torch.Tensor:
-    """The coordinates of ``fields`` of ``x0`` (B, T, D) -> (B, T, d); all coordinates when ``fields`` is None."""
+def _select(x0: torch.Tensor, codec, fields: Optional[Sequence[str]], normalized: bool = False) -> torch.Tensor:
+    """The coordinates of ``fields`` of ``x0`` (B, T, D) -> (B, T, d), denormalised unless ``normalized``; all
+    coordinates when ``fields`` is None."""
+    if not normalized:
+        x0 = codec.denormalize(x0)
     if fields is None:
         return x0
     missing = [name for name in fields if name not in codec.slices]
@@ -93,15 +100,20 @@ class GuidanceEnergy(nn.Module):
 class KeypointReprojectionEnergy(GuidanceEnergy):
     """ScoreHMR eq. 12: sum over keypoints of ``conf * GMoF(Pi_K(J + gamma) - kp)``, mean over valid frames.
 
-    GMoF(r) = sigma^2 |r|^2 / (sigma^2 + |r|^2) (pixels^2), the Geman-McClure penalty of SMPLify; keypoints
-    with confidence below ``min_conf`` are ignored, and so are points behind the camera.
+    GMoF(r) = sigma^2 |r|^2 / (sigma^2 + |r|^2), the Geman-McClure penalty of SMPLify, with r in crop pixels
+    (``crop_size`` / box size times image pixels; ``crop_size=None`` keeps image pixels); keypoints with
+    confidence below ``min_conf`` are ignored, and so are points behind the camera.
     """
 
-    requires = ('kp2d', 'K')
+    requires = ('kp2d', 'K', 'bbox')
 
-    def __init__(self, weight: float = 1.0, sigma: float = 100.0, min_conf: float = 0.0):
+    def __init__(self, weight: float = 1.0, sigma: float = 100.0, min_conf: float = 0.0,
+                 crop_size: Optional[float] = 224.0):
         super().__init__(weight)
         self.sigma, self.min_conf = float(sigma), float(min_conf)
+        self.crop_size = None if crop_size is None else float(crop_size)
+        if crop_size is None:
+            self.requires = ('kp2d', 'K')
 
     def forward(self, inputs: GuidanceInputs) -> torch.Tensor:
         points = inputs.body().coco17  # (B, T, 17, 3)
@@ -109,7 +121,10 @@ class KeypointReprojectionEnergy(GuidanceEnergy):
             points = points + inputs.transl_offset[..., None, :]
         kp2d = inputs.batch['kp2d'].to(points)
         pixels = project_points(points, inputs.batch['K'].to(points))
-        squared = (pixels - kp2d[..., :2]).square().sum(-1)
+        residual = pixels - kp2d[..., :2]
+        if self.crop_size is not None:
+            residual = residual * (self.crop_size / inputs.batch['bbox'][..., 2:3].to(points).clamp(min=1.0))[..., None, :]
+        squared = residual.square().sum(-1)
         robust = self.sigma ** 2 * squared / (self.sigma ** 2 + squared)
         conf = kp2d[..., 2] * (kp2d[..., 2] >= self.min_conf) * (points[..., 2] > 1e-3)
         return _frame_mean((conf * robust).sum(-1), inputs.valid)
@@ -120,12 +135,13 @@ class TemporalConsistencyEnergy(GuidanceEnergy):
     """ScoreHMR eq. 14: ``sum_n |x0^(n) - x0^(n-1)|^2`` over the coordinates of ``fields`` (None = all), averaged
     over the pairs of consecutive valid frames."""
 
-    def __init__(self, weight: float = 1.0, fields: Optional[Sequence[str]] = None):
+    def __init__(self, weight: float = 1.0, fields: Optional[Sequence[str]] = None, normalized: bool = False):
         super().__init__(weight)
         self.fields = None if fields is None else tuple(fields)
+        self.normalized = normalized
 
     def forward(self, inputs: GuidanceInputs) -> torch.Tensor:
-        x = _select(inputs.x0, inputs.codec, self.fields)
+        x = _select(inputs.x0, inputs.codec, self.fields, self.normalized)
         step = (x[:, 1:] - x[:, :-1]).square().sum(-1)  # (B, T - 1)
         pairs = inputs.valid[:, 1:] & inputs.valid[:, :-1]
         return _frame_mean(step, pairs)
@@ -139,12 +155,12 @@ class MultiViewConsistencyEnergy(GuidanceEnergy):
 
     requires = ('view_group',)
 
-    def __init__(self, weight: float = 1.0, fields: Sequence[str] = ('body_pose',)):
+    def __init__(self, weight: float = 1.0, fields: Sequence[str] = ('body_pose',), normalized: bool = False):
         super().__init__(weight)
-        self.fields = tuple(fields)
+        self.fields, self.normalized = tuple(fields), normalized
 
     def forward(self, inputs: GuidanceInputs) -> torch.Tensor:
-        x = _select(inputs.x0, inputs.codec, self.fields)  # (B, T, d)
+        x = _select(inputs.x0, inputs.codec, self.fields, self.normalized)  # (B, T, d)
         group = torch.as_tensor(inputs.batch['view_group'], device=x.device).long()
         same = (group[:, None] == group[None, :]).to(x.dtype)  # (B, B)
         mean = torch.einsum('bc,ctd->btd', same / same.sum(-1, keepdim=True), x)

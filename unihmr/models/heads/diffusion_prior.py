@@ -47,6 +47,11 @@ class DiffusionPriorHead(BaseHead):
         self.sample_step = int(sample_step)
         DDIMLoop(**self.schedule, tau=num_train_timesteps - sample_step, step=sample_step)  # validates sample_step
 
+    @property
+    def uses_shared_cond(self) -> bool:
+        """The prior reads the image features itself, never the recoverer's tokens."""
+        return False
+
     def condition(self, batch: dict) -> torch.Tensor:
         """The image features (B, T, feat_dim), checked."""
         if batch.get('img_feat') is None:
