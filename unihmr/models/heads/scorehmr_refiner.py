@@ -16,6 +16,7 @@ so the world trajectory follows the refinement.
 The prior's weights are not part of the recoverer's checkpoint: the refiner loads them from
 ``prior_checkpoint`` (the checkpoint of a recoverer whose stage 0 is the ``DiffusionPriorHead``).
 """
+from pathlib import Path
 from typing import Optional
 
 import torch
@@ -26,12 +27,20 @@ from unihmr.models.heads.base import HeadOutput
 from unihmr.models.samplers import DDIMLoop
 from unihmr.registry import HEADS
 
+REPO = Path(__file__).resolve().parents[3]
 PRIOR_PREFIX = 'stages.0.'
 CAMERA_ENERGIES = ('KeypointReprojectionEnergy',)  # energies whose value depends on the camera offset gamma
 
 
 def load_prior_weights(prior: nn.Module, path: str, prefix: str = PRIOR_PREFIX) -> None:
-    """Load ``prior`` from the ``prefix`` weights of a checkpoint; missing or extra keys are named."""
+    """Load ``prior`` from the ``prefix`` weights of a checkpoint (a relative path not found here is looked up
+    in the repository); missing or extra keys are named."""
+    path = Path(path)
+    if not path.is_file() and not path.is_absolute() and (REPO / path).is_file():
+        path = REPO / path
+    if not path.is_file():
+        raise FileNotFoundError(f'prior checkpoint not found: {path} (train it with configs/scorehmr/'
+                                'scorehmr_prior_*.py, or set prior_checkpoint)')
     state = torch.load(path, map_location='cpu', weights_only=True)
     state = state.get('state_dict', state)
     weights = {key[len(prefix):]: value for key, value in state.items() if key.startswith(prefix)}

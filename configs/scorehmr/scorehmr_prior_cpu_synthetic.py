@@ -1,0 +1,13 @@
+# The ScoreHMR pose prior sized for a 2-core CPU (width 256, hidden 512, 3 blocks), 6,000 iterations of 16
+# windows of 120 frames (each frame is one training sample of the per-frame prior).
+_base_ = ['./scorehmr_prior_paper_synthetic.py']
+model = dict(stages=[{{_base_.scorehmr_prior_cpu}}])
+train_dataloader = dict(batch_size=16)
+max_iters = 6000
+train_cfg = dict(max_iters=max_iters)
+optim_wrapper = dict(optimizer=dict(lr=1e-3))
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=200),
+    dict(type='CosineAnnealingLR', by_epoch=False, begin=200, end=max_iters, eta_min=1e-6),
+]
+default_hooks = dict(logger=dict(interval=50), checkpoint=dict(interval=2000, max_keep_ckpts=1))
