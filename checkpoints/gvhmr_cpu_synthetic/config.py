@@ -14,10 +14,11 @@ env_cfg = dict(cudnn_benchmark=False, dist_cfg=dict(backend='gloo'))
 load_from = None
 log_level = 'INFO'
 log_processor = dict(by_epoch=False)
-max_iters = 3000
+max_iters = 4500
 model = dict(
     body_model=dict(type='EmbeddedSMPLX'),
     encoder=dict(feat_dim=64, type='ConditionEncoder', width=128),
+    num_samples=1,
     overlap=30,
     stages=[
         dict(
@@ -42,7 +43,7 @@ param_scheduler = [
     dict(
         begin=200,
         by_epoch=False,
-        end=3000,
+        end=4500,
         eta_min=1e-06,
         type='CosineAnnealingLR'),
 ]
@@ -89,7 +90,7 @@ test_dataloader = dict(
     num_workers=0,
     sampler=dict(shuffle=False, type='DefaultSampler'))
 test_evaluator = dict(type='MotionMetric')
-train_cfg = dict(max_iters=3000, type='IterBasedTrainLoop', val_interval=1000)
+train_cfg = dict(max_iters=4500, type='IterBasedTrainLoop', val_interval=1500)
 train_dataloader = dict(
     batch_size=16,
     collate_fn=dict(type='unihmr.collate_windows'),
@@ -119,3 +120,9 @@ val_dataloader = dict(
     num_workers=0,
     sampler=dict(shuffle=False, type='DefaultSampler'))
 val_evaluator = dict(type='MotionMetric')
+visualizer = dict(
+    type='Visualizer',
+    vis_backends=[
+        dict(type='LocalVisBackend'),
+        dict(type='TensorboardVisBackend'),
+    ])
