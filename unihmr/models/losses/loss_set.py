@@ -19,6 +19,7 @@ import copy
 import torch
 from torch import nn
 
+from unihmr.codecs.gvhmr import sequence_betas
 from unihmr.models.losses.terms import LossInputs
 from unihmr.registry import LOSSES
 
@@ -104,9 +105,7 @@ class SMPLXLossSet(nn.Module):
         """``params`` with betas (B, T, 10) replaced by their mean over valid frames (B, 1, 10) if ``shared_betas``."""
         if not self.shared_betas:
             return params
-        weights = valid.unsqueeze(-1).to(params['betas'])
-        betas = (params['betas'] * weights).sum(1, keepdim=True) / weights.sum(1, keepdim=True).clamp(min=1)
-        return dict(params, betas=betas)
+        return dict(params, betas=sequence_betas(params['betas'], valid))
 
     def forward(self, x_pred: torch.Tensor, batch: dict, codec, body_model=None, x_gt: torch.Tensor = None,
                 decoded: dict = None, extras: dict = None) -> dict:
@@ -133,8 +132,11 @@ class SMPLXLossSet(nn.Module):
             if body_model is None:
                 raise ValueError(f'SMPLXLossSet: terms {sorted(self.terms)} need a body_model')
             pred.update(self.pose(body_model, self._shared(decoded['smpl_params_c'], valid)))
-            with torch.no_grad():
-                gt.update(self.pose(body_model, self._shared(gt['smpl_params_c'], valid)))
+            if 'joints_c' in batch and self.shared_betas and not self.needs_vertices:
+                gt['joints_c'] = batch['joints_c']  # already posed with the sequence shape (with_camera_joints)
+            else:
+                with torch.no_grad():
+                    gt.update(self.pose(body_model, self._shared(gt['smpl_params_c'], valid)))
         inputs = LossInputs(x_pred=x_pred, x_gt=x_gt, codec=codec, pred=pred, gt=gt, batch=batch,
                             valid=valid, extras=dict(extras or {}))
         return {f'loss_{name}': term.weighted(inputs) for name, term in self.terms.items()}
