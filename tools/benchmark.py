@@ -27,6 +27,7 @@ from backbone_benchmark import bench_backbone  # noqa: E402
 from bench_common import median_seconds  # noqa: E402
 from factorizedhmr_benchmark import bench_factorizedhmr  # noqa: E402
 from model_benchmark import bench_model  # noqa: E402
+from scorehmr_benchmark import bench_scorehmr  # noqa: E402
 from unihmr.utils.io import write_text  # noqa: E402
 
 DOC_PATH = ROOT / 'docs' / 'benchmarks.md'
@@ -163,7 +164,7 @@ def bench_data(args) -> dict:
 
 
 SECTIONS = {'backbone': bench_backbone, 'body': bench_body, 'data': bench_data, 'factorizedhmr': bench_factorizedhmr,
-            'model': bench_model}
+            'model': bench_model, 'scorehmr': bench_scorehmr}
 
 
 def render_section(name: str, report: dict, info: dict, command: str) -> str:
