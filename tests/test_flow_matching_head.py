@@ -61,7 +61,7 @@ def test_flow_loss_is_the_masked_velocity_error_on_unknown_coordinates_only(mode
     known = dict(x=z + 5.0, mask=head.codec.known_mask)  # an anchor far from the GT on z_K
     seen = {}
 
-    def fake_velocity(z_t, t, tokens, valid):  # the exact conditional velocity on z_U, garbage on z_K
+    def fake_velocity(z_t, t, tokens, valid, **kwargs):  # the exact conditional velocity on z_U, garbage on z_K
         seen['z_t'], seen['t'] = z_t, t
         tt = t[:, None, None]
         return torch.where(known['mask'], torch.full_like(z_t, 99.0), (z - z_t) / (1 - tt))
@@ -80,8 +80,17 @@ def test_sampling_keeps_the_anchor_and_draws_distinct_hypotheses(model, batch):
     head = model.stages[1]
     anchor = model.stages[0].predict(model.encoder(batch), batch)
     known = head.resolve_known(anchor, batch)
-    torch.manual_seed(1)
-    out = head.predict(None, batch, known=anchor, num_samples=3, steps=4)
+    saved = head.out_mlp[-1].weight.detach().clone()
+    torch.nn.init.normal_(head.out_mlp[-1].weight, std=0.1)  # a fresh head outputs one constant sample
+    try:
+        torch.manual_seed(1)
+        out = head.predict(None, batch, known=anchor, num_samples=3, steps=4)
+        head.point_estimate = 'mean'
+        torch.manual_seed(1)
+        mean = head.predict(None, batch, known=anchor, num_samples=3, steps=4)
+    finally:
+        head.point_estimate = 'first'
+        head.out_mlp[-1].weight.data.copy_(saved)
     samples = out.samples['x']
     assert samples.shape == (3, *known['x'].shape)
     mask = known['mask']
@@ -89,12 +98,6 @@ def test_sampling_keeps_the_anchor_and_draws_distinct_hypotheses(model, batch):
         torch.testing.assert_close(sample[..., mask], known['x'][..., mask])
     assert (samples[0][..., ~mask] - samples[1][..., ~mask]).abs().max() > 1e-3
     torch.testing.assert_close(out.x, samples[0])
-    head.point_estimate = 'mean'
-    try:
-        torch.manual_seed(1)
-        mean = head.predict(None, batch, known=anchor, num_samples=3, steps=4)
-    finally:
-        head.point_estimate = 'first'
     torch.testing.assert_close(mean.x, samples.mean(0))  # same seed, same samples
 
 
@@ -103,9 +106,9 @@ def test_guided_sampling_evaluates_both_branches_in_one_forward(model, batch):
     anchor = model.stages[0].predict(model.encoder(batch), batch)
     sizes, original = [], head.velocity
 
-    def counting(z_t, t, tokens, valid):
+    def counting(z_t, t, tokens, valid, **kwargs):
         sizes.append(z_t.shape[0])
-        return original(z_t, t, tokens, valid)
+        return original(z_t, t, tokens, valid, **kwargs)
 
     head.velocity = counting
     try:
@@ -138,10 +141,14 @@ def test_unconditional_tokens_keep_the_anchor_conditions_only(model, batch):
 
 def test_recoverer_reports_multi_sample_metrics(model, batch):
     model.num_samples = 3
+    head = model.stages[1]
+    saved = head.out_mlp[-1].weight.detach().clone()
+    torch.nn.init.normal_(head.out_mlp[-1].weight, std=0.1)  # a fresh head outputs one constant sample
     try:
         results = model.predict(batch)
     finally:
         model.num_samples = 1
+        head.out_mlp[-1].weight.data.copy_(saved)
     assert results[0]['pred_samples_joints_c'].shape == (3, 20, 22, 3)
     metric = MotionMetric()
     metric.process(batch, results)
@@ -170,6 +177,7 @@ def test_regression_completion_is_the_one_change_of_the_ablation_config(batch):
     (dict(anchor_source='stage0'), 'anchor_source'),
     (dict(encoder=None), 'own encoder'),
     (dict(point_estimate='median'), 'point_estimate'),
+    (dict(prediction='score'), 'prediction'),
 ])
 def test_bad_head_settings_fail_at_build_time(change, words):
     cfg = tiny_model_cfg()
@@ -203,3 +211,23 @@ def test_gt_anchor_switch_trains_without_running_stage1(batch):
     losses = model.loss(batch)
     assert torch.isfinite(sum(losses.values()))
     assert float(losses['stage1.loss_transl_c'].detach()) == pytest.approx(0.0, abs=1e-6)  # tau_c is the GT one
+
+
+@pytest.mark.parametrize('prediction', ['velocity', 'data'])
+def test_one_euler_step_lands_on_the_network_estimate(model, batch, prediction):
+    head = model.stages[1]
+    anchor = head.resolve_known(model.stages[0].predict(model.encoder(batch), batch), batch)
+    tokens = head.tokens(None, batch, anchor)
+    z0 = head.source_noise(anchor['x'].expand(*batch['valid'].shape, -1), anchor)
+    t = torch.zeros(z0.shape[0])
+    head.prediction = prediction
+    torch.nn.init.normal_(head.out_mlp[-1].weight, std=0.1)
+    try:
+        raw = head.out_mlp(head.backbone(tokens + head.x_proj(z0) + head.time_embed(head.time_features(t * 1000.0))[:, None],
+                                         batch.get('valid')))
+        step = z0 + head.velocity(z0, t, tokens, batch.get('valid'))  # Euler from t = 0 to 1
+    finally:
+        head.prediction = 'velocity'
+        torch.nn.init.zeros_(head.out_mlp[-1].weight)
+    expected = raw if prediction == 'data' else z0 + raw  # 'data': the clean sample; 'velocity': z0 + v
+    torch.testing.assert_close(step, expected, atol=1e-5, rtol=1e-5)

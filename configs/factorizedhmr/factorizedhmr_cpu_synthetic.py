@@ -13,7 +13,7 @@ cpu_losses = dict(verts_c=None, transl_w=0.1)  # plus each head's own defaults (
 flow_completion = dict(
     type='FlowMatchingHead', codec={{_base_.completion_codec}}, encoder=completion_encoder, backbone=backbone,
     anchor_condition=True, anchor_source='previous', guidance={{_base_.flow_completion.guidance}},
-    sampler={{_base_.flow_completion.sampler}}, losses=cpu_losses)
+    sampler={{_base_.flow_completion.sampler}}, prediction={{_base_.flow_completion.prediction}}, losses=cpu_losses)
 regression_completion = dict(
     type='RegressionHead', codec={{_base_.completion_codec}}, encoder=completion_encoder, backbone=backbone,
     anchor_condition=True,

@@ -25,6 +25,7 @@ flow_completion = dict(
     anchor_condition=True, anchor_source='previous',
     guidance=dict(scale=1.5, drop_prob=0.1, dropped=('kp_rays', 'img_feat')),
     sampler=dict(solver='euler', steps=50),
+    prediction='data',  # the network outputs the clean sample; velocity = (D - z_t) / (1 - t) (docs/factorizedhmr.md)
 )
 # The ablation's completion head: the same codec, encoder, backbone and anchor conditioning, regressed.
 regression_completion = dict(

@@ -7,7 +7,8 @@ fm_only = dict(target=None, joints_c=None, joints_c_abs=None, reproj=None, trans
 flow_completion = dict(
     type='FlowMatchingHead', codec={{_base_.completion_codec}}, encoder={{_base_.completion_encoder}},
     backbone={{_base_.backbone}}, anchor_condition=True, anchor_source='previous',
-    guidance={{_base_.flow_completion.guidance}}, sampler={{_base_.flow_completion.sampler}}, losses=fm_only)
+    guidance={{_base_.flow_completion.guidance}}, sampler={{_base_.flow_completion.sampler}},
+    prediction={{_base_.flow_completion.prediction}}, losses=fm_only)
 model = dict(stages=[{{_base_.anchor_head}}, flow_completion])
 load_from = 'checkpoints/factorizedhmr_cpu_synthetic/anchor.pth'  # the shipped anchor, frozen
 stage2_iters = 3000

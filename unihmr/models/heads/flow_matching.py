@@ -13,7 +13,12 @@ projection loss of eq. 9 by default). Sampling starts z_U from noise and integra
 ``samplers.cfg`` (the unconditional branch drops keypoint rays and image features only).
 
 Network: tokens (own encoder + anchor condition, ``heads.base``) + Linear(z_t) + time embedding (diffusers
-``Timesteps`` / ``TimestepEmbedding``) -> backbone -> MLP (zero-initialised last layer) -> velocity (B, T, dim).
+``Timesteps`` / ``TimestepEmbedding``) -> backbone -> MLP (zero-initialised last layer). With
+``prediction='velocity'`` the MLP output is the velocity itself; with ``prediction='data'`` it is the clean
+sample D and the velocity is ``(D - z_t) / max(1 - t, min_gap)``: the same velocity field and the same loss
+(eq. 7), but the network no longer has to cancel its input noise exactly to produce a clean, temporally
+smooth sample (with 'velocity', a CPU-size model at our budget left the per-frame source noise in its
+samples: see docs/factorizedhmr.md).
 """
 from typing import Optional
 
@@ -28,6 +33,7 @@ from unihmr.registry import BACKBONES, CODECS, HEADS
 
 TIME_SCALE = 1000.0  # t in [0, 1] is scaled to the diffusion-style range the sinusoidal embedding expects
 ANCHOR_SOURCES = ('previous', 'gt')
+PREDICTIONS = ('velocity', 'data')
 POINT_ESTIMATES = ('first', 'mean')
 # Stage-2 losses (FactorizedHMR section 3.4) on top of the shared defaults: the target term is restricted to
 # unknown coordinates by the head; no contact field in the eq. 3 latent.
@@ -67,6 +73,8 @@ class FlowMatchingHead(BaseHead):
         time_dim: width of the sinusoidal time features. hidden: output-MLP width (default backbone width).
         point_estimate: what ``predict`` decodes when S > 1: the 'first' sample or the 'mean' of the S
             samples (normalised coordinates; rotations re-orthonormalised by the 6D decoding).
+        prediction: what the network outputs, 'velocity' or the clean sample ('data'; see the module docstring).
+        min_gap: the floor of 1 - t in the 'data' parameterisation.
     """
 
     sampler_options = ('solver', 'steps', 'guidance_scale')
@@ -76,7 +84,8 @@ class FlowMatchingHead(BaseHead):
                  guidance: Optional[dict] = None, sampler: Optional[dict] = None, anchor_source: str = 'previous',
                  losses: Optional[dict] = None, loss_cfg: Optional[dict] = None, fm_weight: float = 1.0,
                  time_dim: int = 128, hidden: Optional[int] = None, body_model: Optional[nn.Module] = None,
-                 torso_split=None, point_estimate: str = 'first'):
+                 torso_split=None, point_estimate: str = 'first', prediction: str = 'velocity',
+                 min_gap: float = 0.05):
         if isinstance(codec, dict) and torso_split is not None:
             codec = dict(codec, torso_split=codec.get('torso_split', torso_split))
         super().__init__(_build(CODECS, codec), body_model)
@@ -84,6 +93,11 @@ class FlowMatchingHead(BaseHead):
             raise ValueError('FlowMatchingHead: anchor_condition needs codec known_fields (the anchor)')
         if anchor_source not in ANCHOR_SOURCES:
             raise ValueError(f'anchor_source: expected one of {ANCHOR_SOURCES}, got {anchor_source!r}')
+        if prediction not in PREDICTIONS:
+            raise ValueError(f'prediction: expected one of {PREDICTIONS}, got {prediction!r}')
+        if not 0 < min_gap < 1:
+            raise ValueError(f'min_gap: expected a value in (0, 1), got {min_gap}')
+        self.prediction, self.min_gap = prediction, float(min_gap)
         if point_estimate not in POINT_ESTIMATES:
             raise ValueError(f'point_estimate: expected one of {POINT_ESTIMATES}, got {point_estimate!r}')
         self.anchor_source, self.fm_weight, self.point_estimate = anchor_source, float(fm_weight), point_estimate
@@ -110,12 +124,18 @@ class FlowMatchingHead(BaseHead):
         self.loss_set = SMPLXLossSet(losses, defaults=merge_loss_cfg(FLOW_LOSSES), **(loss_cfg or {}))
 
     # ------------------------------------------------------------------------------------ network
-    def velocity(self, z_t: torch.Tensor, t: torch.Tensor, tokens: torch.Tensor,
-                 valid: Optional[torch.Tensor]) -> torch.Tensor:
-        """Velocity (B, T, dim) at ``z_t`` (B, T, dim), times ``t`` (B,), condition tokens (B, T, width)."""
+    def velocity(self, z_t: torch.Tensor, t: torch.Tensor, tokens: torch.Tensor, valid: Optional[torch.Tensor],
+                 min_gap: Optional[float] = None) -> torch.Tensor:
+        """Velocity (B, T, dim) at ``z_t`` (B, T, dim), times ``t`` (B,), condition tokens (B, T, width).
+        ``min_gap`` (default ``self.min_gap``) floors 1 - t with ``prediction='data'``: training uses the
+        configured floor (it bounds the loss weight near t = 1); sampling never reaches t = 1 and uses ~0."""
         time = self.time_embed(self.time_features(t * TIME_SCALE).to(tokens))  # (B, width)
         hidden = tokens + self.x_proj(z_t) + time[:, None]
-        return self.out_mlp(self.backbone(hidden, valid))
+        out = self.out_mlp(self.backbone(hidden, valid))
+        if self.prediction == 'data':
+            gap = self.min_gap if min_gap is None else max(min_gap, 1e-6)
+            return (out - z_t) / (1 - t).clamp(min=gap)[:, None, None].to(out)
+        return out
 
     def known_coordinates(self, z_gt: Optional[torch.Tensor], known, batch: dict) -> dict:
         """The anchor as a resolved ``known`` dict: the earlier stage's (``anchor_source='previous'``) or, with
@@ -184,7 +204,7 @@ class FlowMatchingHead(BaseHead):
 
         def field(t, z):
             zz = torch.cat([z, z], dim=0) if guided else z
-            v = self.velocity(zz, t.expand(zz.shape[0]), tokens, valid)
+            v = self.velocity(zz, t.expand(zz.shape[0]), tokens, valid, min_gap=0.0)
             return self.guidance.combine(v, scale) if guided else v
 
         z1 = sampler.sample(field, z0, anchor['mask'].to(z0.device))
