@@ -18,10 +18,10 @@ mkdir -p "$OUT"
 [ -f $SHIP/anchor.pth ] || $PY tools/publish_checkpoint.py $W $SHIP --keep encoder. stages.0. --name anchor.pth --weights-only
 M=$SHIP/model.pth
 
-# 2. evaluate: clean and heavy, one sample; heavy with 8 hypotheses
+# 2. evaluate: clean and heavy, one sample; heavy with 4 hypotheses
 [ -f $SHIP/results_clean.json ] || $PY tools/test.py $C $M --out $SHIP/results_clean.json
 [ -f $SHIP/results_heavy.json ] || $PY tools/test.py $C $M $HEAVY --out $SHIP/results_heavy.json
-[ -f $SHIP/results_heavy_s8.json ] || $PY tools/test.py $C $M $HEAVY model.num_samples=8 --out $SHIP/results_heavy_s8.json
+[ -f $SHIP/results_heavy_s4.json ] || $PY tools/test.py $C $M $HEAVY model.num_samples=4 --out $SHIP/results_heavy_s4.json
 
 # 3. Table 5 (configs/factorizedhmr/ablations/README.md), on the heavy split
 [ -f $OUT/t5_stage1.json ] || $PY tools/test.py $C $M $HEAVY model.run_stages=1 --out $OUT/t5_stage1.json
@@ -34,8 +34,8 @@ done
 [ -f $OUT/t5_geometry.json ] || $PY tools/test.py $C $M $HEAVY model.stages.1.guidance.scale=1.0 --out $OUT/t5_geometry.json
 cp $SHIP/results_heavy.json $OUT/t5_cfg.json
 
-# 4. error vs Euler steps (Fig. 7), heavy split
-[ -f docs/images/factorizedhmr_steps/steps.png ] || $PY tools/sweep_steps.py $C $M $HEAVY --out docs/images/factorizedhmr_steps
+# 4. error vs Euler steps (Fig. 7), heavy split, 16 windows
+[ -f docs/images/factorizedhmr_steps/steps.png ] || $PY tools/sweep_steps.py $C $M $HEAVY test_dataloader.dataset.num_windows=16 --out docs/images/factorizedhmr_steps
 
 # 5. tables
 $PY tools/results_table.py "Stage 1 model=$OUT/t5_stage1.json" "+ Stage 2=$OUT/t5_plain.json" \
