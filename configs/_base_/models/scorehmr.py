@@ -12,14 +12,7 @@ scorehmr_prior = dict(
     num_train_timesteps=1000,
     beta_schedule='squaredcos_cap_v2',
 )
-scorehmr_prior_cpu = dict(  # CPU size: width 256, hidden 512
-    type='DiffusionPriorHead',
-    codec=dict(type='GVHMRCodec', fields=('global_orient_c', 'body_pose')),
-    denoiser=dict(type='ResMLPDenoiser', width=256, hidden=512, num_blocks=3),
-    feat_dim=64,
-    num_train_timesteps=1000,
-    beta_schedule='squaredcos_cap_v2',
-)
+scorehmr_prior_cpu = dict(scorehmr_prior, denoiser=dict(type='ResMLPDenoiser', width=256, hidden=512, num_blocks=3))
 keypoint_guidance = dict(type='KeypointReprojectionEnergy', weight=0.003, sigma=100.0, crop_size=224.0)
 temporal_guidance = dict(type='TemporalConsistencyEnergy', weight=30.0, fields=('global_orient_c', 'body_pose'))
 scorehmr_refiner = dict(
@@ -29,3 +22,6 @@ scorehmr_refiner = dict(
     guidance=dict(keypoints=keypoint_guidance, temporal=temporal_guidance),
     tau=50, step=2, scale=1.0, max_rounds=10, rel_tol=1e-3, camera_lr=1e-2,
 )
+# The refiner with the shipped CPU-size prior, appended to a CPU-size method by configs/scorehmr/*_scorehmr_*.py.
+scorehmr_refiner_cpu = dict(scorehmr_refiner, prior=scorehmr_prior_cpu,
+                            prior_checkpoint='checkpoints/scorehmr_prior_cpu_synthetic/model.pth')
