@@ -57,6 +57,20 @@ class HeadOutput:
     samples: Optional[dict] = None
 
 
+def build_part(registry, cfg) -> nn.Module:
+    """``cfg`` built from ``registry``, or ``cfg`` itself when it is already a module."""
+    return cfg if isinstance(cfg, nn.Module) else registry.build(cfg)
+
+
+def output_mlp(width: int, hidden: int, out_dim: int) -> nn.Sequential:
+    """Linear-GELU-Linear (width -> hidden -> out_dim) with a zero-initialised last layer, so a fresh head
+    outputs zeros (the normalised mean)."""
+    layers = nn.Sequential(nn.Linear(width, hidden), nn.GELU(), nn.Linear(hidden, out_dim))
+    nn.init.zeros_(layers[-1].weight)
+    nn.init.zeros_(layers[-1].bias)
+    return layers
+
+
 def impose_known(x: torch.Tensor, known: Optional[dict]) -> torch.Tensor:
     """``x`` (B, T, dim) with the coordinates of ``known['mask']`` replaced by ``known['x']`` (no-op if None)."""
     if known is None:

@@ -26,7 +26,7 @@ import torch
 from diffusers.models.embeddings import TimestepEmbedding, Timesteps
 from torch import nn
 
-from unihmr.models.heads.base import BaseHead, HeadOutput
+from unihmr.models.heads.base import BaseHead, HeadOutput, build_part, output_mlp
 from unihmr.models.losses import SMPLXLossSet, masked_mean, merge_loss_cfg
 from unihmr.models.samplers import ClassifierFreeGuidance, ODESampler
 from unihmr.registry import BACKBONES, CODECS, HEADS
@@ -49,10 +49,6 @@ FLOW_LOSSES = dict(
 def _repeat(value: Optional[torch.Tensor], times: int) -> Optional[torch.Tensor]:
     """(B, ...) -> (times * B, ...), sample-major (rows s * B + b); None stays None."""
     return None if value is None else value.repeat(times, *([1] * (value.dim() - 1)))
-
-
-def _build(registry, cfg):
-    return cfg if isinstance(cfg, nn.Module) else registry.build(cfg)
 
 
 @HEADS.register_module()
@@ -88,7 +84,7 @@ class FlowMatchingHead(BaseHead):
                  min_gap: float = 0.05):
         if isinstance(codec, dict) and torso_split is not None:
             codec = dict(codec, torso_split=codec.get('torso_split', torso_split))
-        super().__init__(_build(CODECS, codec), body_model)
+        super().__init__(build_part(CODECS, codec), body_model)
         if not self.codec.known_fields and anchor_condition:
             raise ValueError('FlowMatchingHead: anchor_condition needs codec known_fields (the anchor)')
         if anchor_source not in ANCHOR_SOURCES:
@@ -101,7 +97,7 @@ class FlowMatchingHead(BaseHead):
         if point_estimate not in POINT_ESTIMATES:
             raise ValueError(f'point_estimate: expected one of {POINT_ESTIMATES}, got {point_estimate!r}')
         self.anchor_source, self.fm_weight, self.point_estimate = anchor_source, float(fm_weight), point_estimate
-        self.backbone = _build(BACKBONES, backbone)
+        self.backbone = build_part(BACKBONES, backbone)
         width = getattr(self.backbone, 'width', None) or backbone['width']
         self.guidance = ClassifierFreeGuidance(**(guidance or {}))
         self.sampler = ODESampler(**(sampler or {}))
@@ -115,9 +111,7 @@ class FlowMatchingHead(BaseHead):
         self.time_features = Timesteps(time_dim, flip_sin_to_cos=True, downscale_freq_shift=0)
         self.time_embed = TimestepEmbedding(time_dim, width)
         hidden = hidden or width
-        self.out_mlp = nn.Sequential(nn.Linear(width, hidden), nn.GELU(), nn.Linear(hidden, self.codec.dim))
-        nn.init.zeros_(self.out_mlp[-1].weight)
-        nn.init.zeros_(self.out_mlp[-1].bias)
+        self.out_mlp = output_mlp(width, hidden, self.codec.dim)
         scale = self.codec.field_weights({'joints_torso': 0.5, 'joints_non_torso': 0.5, **(noise_scale or {})})
         self.register_buffer('noise_std', scale, persistent=False)
         self.register_buffer('train_step', torch.zeros((), dtype=torch.long))  # drives loss ramps; checkpointed

@@ -12,13 +12,9 @@ from typing import Optional
 import torch
 from torch import nn
 
-from unihmr.models.heads.base import BaseHead, HeadOutput, impose_known
+from unihmr.models.heads.base import BaseHead, HeadOutput, build_part, impose_known, output_mlp
 from unihmr.models.losses import SMPLXLossSet
 from unihmr.registry import BACKBONES, CODECS, HEADS
-
-
-def _build(registry, cfg):
-    return cfg if isinstance(cfg, nn.Module) else registry.build(cfg)
 
 
 @HEADS.register_module()
@@ -47,14 +43,12 @@ class RegressionHead(BaseHead):
         if isinstance(codec, dict) and torso_split is not None:
             codec = dict(codec)
             codec.setdefault('torso_split', torso_split)
-        super().__init__(_build(CODECS, codec), body_model)
-        self.backbone = _build(BACKBONES, backbone)
+        super().__init__(build_part(CODECS, codec), body_model)
+        self.backbone = build_part(BACKBONES, backbone)
         width = getattr(self.backbone, 'width', None) or backbone['width']
         hidden = hidden or width
         self.build_conditioning(in_width, width, encoder, anchor_condition, hidden)
-        self.out_mlp = nn.Sequential(nn.Linear(width, hidden), nn.GELU(), nn.Linear(hidden, self.codec.dim))
-        nn.init.zeros_(self.out_mlp[-1].weight)
-        nn.init.zeros_(self.out_mlp[-1].bias)
+        self.out_mlp = output_mlp(width, hidden, self.codec.dim)
         self.loss_set = SMPLXLossSet(losses, **(loss_cfg or {}))
 
     def forward(self, cond: torch.Tensor, batch: dict, known: Optional[dict] = None) -> torch.Tensor:
