@@ -15,9 +15,9 @@ import matplotlib
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 
-from unihmr.apis.cli import parse_tool_args, tool_parser  # noqa: E402
+from unihmr.apis.cli import exit_on_user_error, parse_tool_args, tool_parser  # noqa: E402
 from unihmr.apis.config import save_config  # noqa: E402
-from unihmr.apis.inference import CheckpointMismatchError, build_dataloader, build_model, evaluate  # noqa: E402
+from unihmr.apis.inference import build_dataloader, build_model, evaluate  # noqa: E402
 from unihmr.utils.io import atomic_path, write_text  # noqa: E402
 
 PLOTTED = ('mpjpe', 'pa_mpjpe', 'mpjpe_nontorso')
@@ -50,11 +50,7 @@ def main(argv=None):
     if any(steps <= 0 for steps in args.steps):
         print(f'error: --steps must be positive integers, got {args.steps}', file=sys.stderr)
         raise SystemExit(2)
-    try:
-        model = build_model(cfg, args.checkpoint)
-    except (FileNotFoundError, CheckpointMismatchError) as error:
-        print(f'error: {error}', file=sys.stderr)
-        raise SystemExit(2) from None
+    model = exit_on_user_error(build_model, cfg, args.checkpoint)
     if not any('steps' in stage.sampler_options for stage in model.stages):
         print('error: no stage of this model takes a step count (no flow head)', file=sys.stderr)
         raise SystemExit(2)

@@ -4,13 +4,12 @@ Runs the model over ``cfg.test_dataloader`` with a progress bar, and writes ever
 (DESIGN section 8) as a flat JSON of metric -> value, a per-sequence CSV and the resolved config.
 Evaluate the heavy split with ``test_dataloader.dataset.severity=heavy``.
 """
-import sys
 from pathlib import Path
 
 from unihmr.apis.baselines import BASELINES
-from unihmr.apis.cli import parse_tool_args, tool_parser
+from unihmr.apis.cli import exit_on_user_error, parse_tool_args, tool_parser
 from unihmr.apis.config import save_config
-from unihmr.apis.inference import CheckpointMismatchError, build_dataloader, build_model, evaluate, write_results
+from unihmr.apis.inference import build_dataloader, build_model, evaluate, write_results
 
 
 def main(argv=None):
@@ -20,11 +19,7 @@ def main(argv=None):
     parser.add_argument('--baseline', choices=sorted(BASELINES), default=None,
                         help='evaluate a trivial baseline built on the checkpoint instead of the model')
     args, cfg, work_dir = parse_tool_args(parser, 'test', argv)
-    try:
-        model = build_model(cfg, args.checkpoint, args.device)
-    except (FileNotFoundError, CheckpointMismatchError) as error:
-        print(f'error: {error}', file=sys.stderr)
-        raise SystemExit(2) from None
+    model = exit_on_user_error(build_model, cfg, args.checkpoint, args.device)
     if args.baseline:
         model = BASELINES[args.baseline](model)
     metrics, per_sequence = evaluate(model, build_dataloader(cfg.test_dataloader), cfg.test_evaluator, args.device)
