@@ -130,3 +130,17 @@ def test_wrong_shapes_name_the_key_and_both_shapes():
         metric.process({}, [dict(pred_joints_c=torch.zeros(10, 22, 3), gt_joints_c=torch.zeros(9, 22, 3))])
     with pytest.raises(ValueError, match=r'pred_samples_joints_c: expected shape \(\*, \*, 22, 3\), got \(10, 22, 3\)'):
         metric.process({}, [dict(pred_samples_joints_c=torch.zeros(10, 22, 3))])
+
+
+def test_reprojection_error_needs_the_intrinsics_of_the_sequence():
+    sample = camera_sample(6, 0.02, 'a')
+    sample['gt_joints_c'] = sample['gt_joints_c'] + torch.tensor([0.0, 0.0, 3.0], dtype=F64)  # in front
+    sample['pred_joints_c'] = sample['pred_joints_c'] + torch.tensor([0.0, 0.0, 3.0], dtype=F64)
+    assert 'reproj_px' not in run(CameraMetric(), [dict(sample)])
+    K = torch.tensor([[600.0, 0.0, 0.0], [0.0, 600.0, 0.0], [0.0, 0.0, 1.0]], dtype=F64)
+    out = run(CameraMetric(), [dict(sample, K=K)])
+    assert 0 < out['reproj_px'] < 600 * 0.02 / 2.0  # one of 22 joints moved 2 cm, depths ~3 m
+    with pytest.raises(ValueError, match='K'):
+        run(CameraMetric(), [dict(sample, K=torch.eye(4, dtype=F64))])
+    per_frame = run(CameraMetric(), [dict(sample, K=K.expand(6, 3, 3))])
+    assert per_frame['reproj_px'] == pytest.approx(out['reproj_px'])

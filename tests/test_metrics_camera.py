@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from unihmr.evaluation.metrics import accel_error, mpjpe, pa_mpjpe, pve, summarize
+from unihmr.evaluation.metrics import accel_error, mpjpe, pa_mpjpe, pve, reprojection_error, summarize
 from unihmr.geometry.alignment import apply_similarity
 
 
@@ -101,3 +101,16 @@ def test_wrong_shapes_raise_naming_argument_and_shapes():
         pve(torch.zeros(5, 9, 3), torch.zeros(5, 8, 3), torch.zeros(5, 22, 3), torch.zeros(5, 22, 3))
     with pytest.raises(ValueError, match='at least 3 frames'):
         accel_error(torch.zeros(2, 22, 3), torch.zeros(2, 22, 3))
+
+
+def test_reprojection_error_in_pixels_matches_the_pinhole_model():
+    # one joint of two moved 1 cm sideways at 2 m depth with f = 1000 px: 1000 * 0.01 / 2 = 5 px, mean 2.5 px
+    K = torch.tensor([[1000.0, 0.0, 320.0], [0.0, 1000.0, 240.0], [0.0, 0.0, 1.0]], dtype=torch.float64)
+    gt = torch.tensor([[[0.0, 0.0, 2.0], [0.1, 0.2, 3.0]]], dtype=torch.float64).repeat(4, 1, 1)  # (T=4, J=2, 3)
+    pred = gt.clone()
+    pred[:, 0, 0] += 0.01
+    torch.testing.assert_close(reprojection_error(pred, gt, K), torch.full((4,), 2.5, dtype=torch.float64))
+    # moving a joint along its own ray does not change its projection, but does change MPJPE-like errors
+    along_ray = gt.clone()
+    along_ray[:, 1] *= 1.5
+    torch.testing.assert_close(reprojection_error(along_ray, gt, K), torch.zeros(4, dtype=torch.float64))

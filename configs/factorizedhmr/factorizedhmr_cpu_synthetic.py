@@ -13,7 +13,8 @@ cpu_losses = dict(verts_c=None, transl_w=0.1)  # plus each head's own defaults (
 flow_completion = dict(
     type='FlowMatchingHead', codec={{_base_.completion_codec}}, encoder=completion_encoder, backbone=backbone,
     anchor_condition=True, anchor_source='previous', guidance={{_base_.flow_completion.guidance}},
-    sampler={{_base_.flow_completion.sampler}}, prediction={{_base_.flow_completion.prediction}}, losses=cpu_losses)
+    sampler={{_base_.flow_completion.sampler}}, prediction={{_base_.flow_completion.prediction}},
+    fm_weight={{_base_.flow_completion.fm_weight}}, min_gap={{_base_.flow_completion.min_gap}}, losses=cpu_losses)
 regression_completion = dict(
     type='RegressionHead', codec={{_base_.completion_codec}}, encoder=completion_encoder, backbone=backbone,
     anchor_condition=True,
@@ -28,6 +29,7 @@ phases = [
          param_scheduler=[dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=200),
                           dict(type='CosineAnnealingLR', by_epoch=False, begin=200, end=stage1_iters, eta_min=1e-6)]),
     dict(name='stage2', model=dict(train_stages=[1]), train_cfg=dict(max_iters=stage2_iters, val_interval=1000),
+         custom_hooks=[dict(type='SafeCheckpointHook'), {{_base_.stage2_init_hook}}],
          param_scheduler=[dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=200),
                           dict(type='CosineAnnealingLR', by_epoch=False, begin=200, end=stage2_iters, eta_min=1e-6)]),
 ]

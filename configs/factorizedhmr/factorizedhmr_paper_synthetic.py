@@ -9,6 +9,7 @@ phases = [
          param_scheduler=[dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=500),
                           dict(type='CosineAnnealingLR', by_epoch=False, begin=500, end=stage1_iters, eta_min=1e-6)]),
     dict(name='stage2', model=dict(train_stages=[1]), train_cfg=dict(max_iters=stage2_iters),
+         custom_hooks=[dict(type='SafeCheckpointHook'), {{_base_.stage2_init_hook}}],
          param_scheduler=[dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=500),
                           dict(type='CosineAnnealingLR', by_epoch=False, begin=500, end=stage2_iters, eta_min=1e-6)]),
 ]

@@ -19,6 +19,7 @@ key                        shape           meaning
 ``pred_contact``           (T, 4)          predicted foot-contact probabilities (FEET_JOINT_NAMES order)
 ``gt_contact``             (T, 4)          ground-truth foot-contact labels
 ``pred_samples_joints_c``  (S, T, 22, 3)   S sampled hypotheses, camera space
+``K``                      (3, 3)          full-image intrinsics, or (T, 3, 3) per frame: 2D reprojection error
 ``valid``                  (T,) bool       real frames; other frames are dropped before any metric
 ``fps``                    float           frame rate (default ``fps`` of the metric, 30)
 ``seq_id``                 str             sequence name for the per-sequence table
@@ -91,6 +92,7 @@ ENTRIES: Dict[str, _Entry] = {
     'pa_mpjpe': _Entry([CAM], lambda m, d, fps: M.pa_mpjpe(*(d[k] for k in CAM))),
     'pve': _Entry([CAM + ('pred_verts_c', 'gt_verts_c')], lambda m, d, fps: M.pve(
         d['pred_verts_c'], d['gt_verts_c'], *(d[k] for k in CAM), m.root_idxs)),
+    'reproj_px': _Entry([CAM + ('K',)], lambda m, d, fps: M.reprojection_error(*(d[k] for k in CAM), d['K'])),
     'accel': _Entry([CAM], lambda m, d, fps: M.accel_error(*(d[k] for k in CAM), fps, m.root_idxs), 3),
     'mpjpe_vis': _Entry([CAM + ('vis',)], lambda m, d, fps: M.masked_mpjpe(*(d[k] for k in CAM), d['vis'].bool(),
                                                                         m.root_idxs)),
@@ -123,7 +125,7 @@ ENTRIES: Dict[str, _Entry] = {
     PAIRED: _Entry([SAMPLES], lambda m, d, fps: torch.stack(
         [v.reshape(-1) for v in M.spread_and_error(*(d[k] for k in SAMPLES), m.root_idxs)], -1), 1, 2),
 }
-CAMERA_METRICS = ('mpjpe', 'pa_mpjpe', 'pve', 'accel', 'mpjpe_vis', 'mpjpe_occ', 'mpjpe_torso', 'mpjpe_nontorso',
+CAMERA_METRICS = ('mpjpe', 'pa_mpjpe', 'pve', 'reproj_px', 'accel', 'mpjpe_vis', 'mpjpe_occ', 'mpjpe_torso', 'mpjpe_nontorso',
                   'pa_mpjpe_torso', 'pa_mpjpe_nontorso', 'mpjpe_torso_vis', 'mpjpe_torso_occ', 'mpjpe_nontorso_vis',
                   'mpjpe_nontorso_occ')
 WORLD_METRICS = ('wa_mpjpe', 'w_mpjpe', 'rte', 'jitter', 'foot_sliding', 'g_mpjpe', 'skating_ratio',
@@ -137,7 +139,10 @@ def prepare_sample(sample: dict) -> Tuple[Dict[str, torch.Tensor], int]:
     Returns the tensors and the number of frames kept.
     """
     d, num_frames = {}, None
-    for key, (spec, floating) in KEY_SPECS.items():
+    specs = dict(KEY_SPECS)
+    if sample.get('K') is not None and torch.as_tensor(sample['K']).dim() != 2:
+        specs['K'] = ((None, 3, 3), True)  # per frame; (3, 3) per sequence is checked below
+    for key, (spec, floating) in specs.items():
         if sample.get(key) is None:
             continue
         d[key] = check_tensor(key, torch.as_tensor(sample[key]), spec, floating=floating)
@@ -150,6 +155,8 @@ def prepare_sample(sample: dict) -> Tuple[Dict[str, torch.Tensor], int]:
         valid = d.pop('valid').bool()
         d = {k: (v[:, valid] if k == SAMPLE_KEY else v[valid]) for k, v in d.items()}
         num_frames = int(valid.sum())
+    if sample.get('K') is not None and 'K' not in d:
+        d['K'] = check_tensor('K', torch.as_tensor(sample['K']), (3, 3), floating=True)
     return d, num_frames or 0
 
 

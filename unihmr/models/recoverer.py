@@ -241,7 +241,7 @@ class Recoverer(BaseModel):
                 sample['pred_samples_joints_c'] = sample_joints[:, b]
             if gt is not None:
                 sample.update(gt_joints_c=gt_c.joints[b], gt_joints_w=gt_w.joints[b])
-                for key in ('vis', 'contact'):
+                for key in ('vis', 'contact', 'K'):
                     if key in batch:
                         sample['gt_contact' if key == 'contact' else key] = batch[key][b]
             results.append(sample)

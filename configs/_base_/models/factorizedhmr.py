@@ -26,7 +26,13 @@ flow_completion = dict(
     guidance=dict(scale=1.5, drop_prob=0.1, dropped=('kp_rays', 'img_feat')),
     sampler=dict(solver='euler', steps=50),
     prediction='data',  # the network outputs the clean sample; velocity = (D - z_t) / (1 - t) (docs/factorizedhmr.md)
+    # Balance of eq. 7 against the geometry losses (docs/factorizedhmr.md, "Loss balance"): with min_gap 0.05 and
+    # weight 1 the flow term's gradient was ~20x the geometry losses' and clipping (max_norm 1) shrank the rest.
+    fm_weight=0.1, min_gap=0.2,
 )
+# Stage 2's encoder and transformer start from the trained Stage 1 (same sizes), in the Stage-2 phase.
+stage2_init_hook = dict(type='CopyWeightsHook', copies=[('encoder', 'stages.1.encoder'),
+                                                        ('stages.0.backbone', 'stages.1.backbone')])
 # The ablation's completion head: the same codec, encoder, backbone and anchor conditioning, regressed.
 regression_completion = dict(
     type='RegressionHead', codec=completion_codec, encoder=completion_encoder, backbone=completion_backbone,

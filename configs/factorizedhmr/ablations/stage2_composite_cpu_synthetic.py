@@ -8,12 +8,14 @@ flow_completion = dict(
     type='FlowMatchingHead', codec={{_base_.completion_codec}}, encoder={{_base_.completion_encoder}},
     backbone={{_base_.backbone}}, anchor_condition=True, anchor_source='previous',
     guidance={{_base_.flow_completion.guidance}}, sampler={{_base_.flow_completion.sampler}},
-    prediction={{_base_.flow_completion.prediction}}, losses=fm_only)
+    prediction={{_base_.flow_completion.prediction}},
+    fm_weight={{_base_.flow_completion.fm_weight}}, min_gap={{_base_.flow_completion.min_gap}}, losses=fm_only)
 model = dict(stages=[{{_base_.anchor_head}}, flow_completion])
 load_from = 'checkpoints/factorizedhmr_cpu_synthetic/anchor.pth'  # the shipped anchor, frozen
 stage2_iters = 3000
 phases = [
     dict(name='stage2', model=dict(train_stages=[1]), train_cfg=dict(max_iters=stage2_iters, val_interval=1000),
+         custom_hooks=[dict(type='SafeCheckpointHook'), {{_base_.stage2_init_hook}}],
          param_scheduler=[dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=200),
                           dict(type='CosineAnnealingLR', by_epoch=False, begin=200, end=stage2_iters, eta_min=1e-6)]),
 ]

@@ -9,4 +9,5 @@ model = dict(stages=[{{_base_.anchor_head}}, dict(
     type='FlowMatchingHead', codec=rotation_codec, encoder={{_base_.completion_encoder}},
     backbone={{_base_.backbone}}, anchor_condition=True, anchor_source='previous',
     guidance={{_base_.flow_completion.guidance}}, sampler={{_base_.flow_completion.sampler}},
-    prediction={{_base_.flow_completion.prediction}}, losses={{_base_.fm_only}})])
+    prediction={{_base_.flow_completion.prediction}},
+    fm_weight={{_base_.flow_completion.fm_weight}}, min_gap={{_base_.flow_completion.min_gap}}, losses={{_base_.fm_only}})])

@@ -4,7 +4,7 @@ Units: mm for distances, m/s² for acceleration, % of the GT path length for RTE
 mm/frame for foot sliding, fractions in [0, 1] for skating ratio and contact accuracy. Concatenate the
 per-frame values over sequences, then average them with :func:`summarize` (see DESIGN section 8).
 """
-from .camera import accel_error, mpjpe, pa_mpjpe, pve
+from .camera import accel_error, mpjpe, pa_mpjpe, pve, reprojection_error
 from .common import M_TO_MM, ROOT_JOINTS, align_root, summarize
 from .multi_sample import (diversity, mean_mpjpe, min_mpjpe, pearson, sample_mpjpe, spread_and_error,
                            uncertainty_error_correlation)
@@ -14,7 +14,7 @@ from .world import foot_sliding, g_mpjpe, jitter, path_length, rte, w_mpjpe, wa_
 
 __all__ = [
     'M_TO_MM', 'ROOT_JOINTS', 'align_root', 'summarize',
-    'mpjpe', 'pa_mpjpe', 'pve', 'accel_error',
+    'mpjpe', 'pa_mpjpe', 'pve', 'accel_error', 'reprojection_error',
     'wa_mpjpe', 'w_mpjpe', 'g_mpjpe', 'rte', 'path_length', 'jitter', 'foot_sliding',
     'per_joint_error', 'masked_mpjpe', 'visibility_split_mpjpe', 'regional_mpjpe', 'regional_pa_mpjpe',
     'skating_ratio', 'ground_penetration', 'lowest_height', 'contact_accuracy',

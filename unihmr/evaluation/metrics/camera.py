@@ -10,6 +10,7 @@ from typing import Optional, Sequence
 import torch
 
 from unihmr.geometry.alignment import similarity_procrustes
+from unihmr.geometry.camera import project_points
 
 from .common import M_TO_MM, ROOT_JOINTS, align_root, check_pair, joint_errors
 
@@ -28,6 +29,17 @@ def pa_mpjpe(pred: torch.Tensor, gt: torch.Tensor) -> torch.Tensor:
     """
     check_pair(pred, gt)
     return joint_errors(similarity_procrustes(pred, gt), gt).mean(-1) * M_TO_MM
+
+
+def reprojection_error(pred: torch.Tensor, gt: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
+    """Mean 2D distance (pixels) between the perspective projections of predicted and GT camera-space joints.
+
+    pred, gt: (..., J, 3) absolute camera-frame joints (metres, not root-aligned); K: (3, 3) or (..., 3, 3)
+    full-image intrinsics. Returns (...) pixels. Measures how well a prediction explains the image, which
+    keypoint guidance (ScoreHMR eq. 12) optimises.
+    """
+    check_pair(pred, gt)
+    return (project_points(pred, K) - project_points(gt, K)).norm(dim=-1).mean(-1)
 
 
 def pve(pred_verts: torch.Tensor, gt_verts: torch.Tensor, pred_joints: torch.Tensor, gt_joints: torch.Tensor,
