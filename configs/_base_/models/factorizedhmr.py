@@ -30,8 +30,10 @@ flow_completion = dict(
     # weight 1 the flow term's gradient was ~20x the geometry losses' and clipping (max_norm 1) shrank the rest.
     fm_weight=0.1, min_gap=0.2,
 )
-# Stage 2's encoder and transformer start from the trained Stage 1 (same sizes), in the Stage-2 phase.
+# Stage 2's encoder, token projection and transformer start from the trained Stage 1 (same sizes), in the
+# Stage-2 phase.
 stage2_init_hook = dict(type='CopyWeightsHook', copies=[('encoder', 'stages.1.encoder'),
+                                                        ('stages.0.in_proj', 'stages.1.in_proj'),
                                                         ('stages.0.backbone', 'stages.1.backbone')])
 # The ablation's completion head: the same codec, encoder, backbone and anchor conditioning, regressed.
 regression_completion = dict(
