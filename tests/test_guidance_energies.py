@@ -24,15 +24,17 @@ def _inputs(x0, codec, batch, posed=None, offset=None):
                           transl_offset=offset)
 
 
-def test_temporal_energy_is_the_mean_squared_frame_step():
+def test_temporal_energy_is_the_sum_of_squared_frame_steps():
     codec = GVHMRCodec(fields=('betas', 'cam'))
     x0 = torch.zeros(1, 4, codec.dim)
     x0[0, 2, codec.slices['cam']] = torch.tensor([1.0, 2.0, 0.0])  # one frame off: two steps of |(1, 2, 0)|^2
     batch = dict(valid=torch.ones(1, 4, dtype=torch.bool))
     energy = GUIDANCE.build(dict(type='TemporalConsistencyEnergy', fields=('cam',)))
-    assert float(energy(_inputs(x0, codec, batch))) == pytest.approx(2 * 5.0 / 3)
+    assert float(energy(_inputs(x0, codec, batch))) == pytest.approx(2 * 5.0)
     x0[0, :, codec.slices['betas']] = 7.0  # constant over time: no change
-    assert float(energy(_inputs(x0, codec, batch))) == pytest.approx(2 * 5.0 / 3)
+    assert float(energy(_inputs(x0, codec, batch))) == pytest.approx(2 * 5.0)
+    batch['valid'][0, 3] = False  # the step into an invalid frame does not count
+    assert float(energy(_inputs(x0, codec, batch))) == pytest.approx(5.0)
 
 
 def test_multiview_energy_is_the_spread_around_each_group_mean():
@@ -41,7 +43,7 @@ def test_multiview_energy_is_the_spread_around_each_group_mean():
     x0[1] = 2.0  # views 0 and 1 form one group (mean 1), view 2 is alone
     batch = dict(valid=torch.ones(3, 2, dtype=torch.bool), view_group=torch.tensor([0, 0, 5]))
     value = GUIDANCE.build(dict(type='MultiViewConsistencyEnergy'))(_inputs(x0, codec, batch))
-    torch.testing.assert_close(value, torch.tensor([float(codec.dim), float(codec.dim), 0.0]))
+    torch.testing.assert_close(value, torch.tensor([2.0 * codec.dim, 2.0 * codec.dim, 0.0]))  # 2 frames each
 
 
 def test_keypoint_energy_is_zero_on_its_own_projection_and_robust_far_away(batch):
@@ -57,7 +59,8 @@ def test_keypoint_energy_is_zero_on_its_own_projection_and_robust_far_away(batch
     assert float(energy(_inputs(x0, codec, exact, lambda: posed)).abs().max()) < 1e-6
     far = dict(exact, kp2d=exact['kp2d'] + torch.tensor([1e4, 0.0, 0.0]))  # every point 10^4 px off
     value = energy(_inputs(x0, codec, far, lambda: posed))
-    torch.testing.assert_close(value, torch.full_like(value, 17 * 100.0 ** 2), rtol=1e-3, atol=0)  # saturates
+    frames = batch['valid'].sum(-1).to(value)  # the per-frame term saturates at 17 sigma^2, summed over frames
+    torch.testing.assert_close(value, 17 * 100.0 ** 2 * frames, rtol=1e-3, atol=0)
 
 
 def test_camera_offset_gradient_points_toward_the_keypoints(batch):

@@ -5,7 +5,10 @@ their current clean estimate and follow the gradient of its total. Each energy i
 config ``weight`` and the batch keys it ``requires``; a missing key fails on the first call, naming it.
 
 Every energy maps ``GuidanceInputs`` to a per-sequence value (B,), so a sampler can stop each sequence on its
-own (ScoreHMR section 4.1 stops on the relative change of the guidance loss):
+own (ScoreHMR section 4.1 stops on the relative change of the guidance loss). Per-frame terms are summed
+over the valid frames, as ScoreHMR sums its per-image terms over a batch: each frame then gets the gradient
+of its own term whatever the window length, and the paper's weights keep their meaning (with a mean over
+frames the keypoint weight would have to grow with the window: x120 for our 120-frame windows).
 
 - ``KeypointReprojectionEnergy`` (ScoreHMR eq. 12): confidence-weighted robust distance between the projected
   COCO-17 keypoints of the posed body (camera frame, plus the jointly optimised camera translation offset
@@ -57,10 +60,9 @@ class GuidanceInputs:
         return self._posed
 
 
-def _frame_mean(value: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
-    """Mean over valid frames of a per-frame value (B, T) -> (B,)."""
-    weights = valid.to(value.dtype)
-    return (value * weights).sum(-1) / weights.sum(-1).clamp(min=1)
+def _frame_sum(value: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
+    """Sum over valid frames of a per-frame value (B, T) -> (B,)."""
+    return (value * valid.to(value.dtype)).sum(-1)
 
 
 def _select(x0: torch.Tensor, codec, fields: Optional[Sequence[str]], normalized: bool = False) -> torch.Tensor:
@@ -98,7 +100,7 @@ class GuidanceEnergy(nn.Module):
 
 @GUIDANCE.register_module()
 class KeypointReprojectionEnergy(GuidanceEnergy):
-    """ScoreHMR eq. 12: sum over keypoints of ``conf * GMoF(Pi_K(J + gamma) - kp)``, mean over valid frames.
+    """ScoreHMR eq. 12: sum over keypoints of ``conf * GMoF(Pi_K(J + gamma) - kp)``, summed over valid frames.
 
     GMoF(r) = sigma^2 |r|^2 / (sigma^2 + |r|^2), the Geman-McClure penalty of SMPLify, with r in crop pixels
     (``crop_size`` / box size times image pixels; ``crop_size=None`` keeps image pixels); keypoints with
@@ -127,13 +129,13 @@ class KeypointReprojectionEnergy(GuidanceEnergy):
         squared = residual.square().sum(-1)
         robust = self.sigma ** 2 * squared / (self.sigma ** 2 + squared)
         conf = kp2d[..., 2] * (kp2d[..., 2] >= self.min_conf) * (points[..., 2] > 1e-3)
-        return _frame_mean((conf * robust).sum(-1), inputs.valid)
+        return _frame_sum((conf * robust).sum(-1), inputs.valid)
 
 
 @GUIDANCE.register_module()
 class TemporalConsistencyEnergy(GuidanceEnergy):
-    """ScoreHMR eq. 14: ``sum_n |x0^(n) - x0^(n-1)|^2`` over the coordinates of ``fields`` (None = all), averaged
-    over the pairs of consecutive valid frames."""
+    """ScoreHMR eq. 14: ``sum_n |x0^(n) - x0^(n-1)|^2`` over the coordinates of ``fields`` (None = all) and the
+    pairs of consecutive valid frames."""
 
     def __init__(self, weight: float = 1.0, fields: Optional[Sequence[str]] = None, normalized: bool = False):
         super().__init__(weight)
@@ -144,13 +146,13 @@ class TemporalConsistencyEnergy(GuidanceEnergy):
         x = _select(inputs.x0, inputs.codec, self.fields, self.normalized)
         step = (x[:, 1:] - x[:, :-1]).square().sum(-1)  # (B, T - 1)
         pairs = inputs.valid[:, 1:] & inputs.valid[:, :-1]
-        return _frame_mean(step, pairs)
+        return _frame_sum(step, pairs)
 
 
 @GUIDANCE.register_module()
 class MultiViewConsistencyEnergy(GuidanceEnergy):
     """ScoreHMR eq. 13: ``|x0_b - mean over the views of b's group|^2`` on ``fields`` (default the body pose),
-    mean over valid frames. ``batch['view_group']`` (B,) int: sequences with the same id are views of the same
+    summed over valid frames. ``batch['view_group']`` (B,) int: sequences with the same id are views of the same
     subject at the same times (frame-aligned)."""
 
     requires = ('view_group',)
@@ -164,7 +166,7 @@ class MultiViewConsistencyEnergy(GuidanceEnergy):
         group = torch.as_tensor(inputs.batch['view_group'], device=x.device).long()
         same = (group[:, None] == group[None, :]).to(x.dtype)  # (B, B)
         mean = torch.einsum('bc,ctd->btd', same / same.sum(-1, keepdim=True), x)
-        return _frame_mean((x - mean).square().sum(-1), inputs.valid)
+        return _frame_sum((x - mean).square().sum(-1), inputs.valid)
 
 
 @GUIDANCE.register_module()
