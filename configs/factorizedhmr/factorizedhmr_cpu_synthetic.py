@@ -23,7 +23,7 @@ regression_completion = dict(
 model = dict(encoder=dict(width=model_width), stages=[anchor_head, flow_completion])
 stage1_iters, stage2_iters = 1500, 3000
 optim_wrapper = dict(optimizer=dict(lr=5e-4))
-default_hooks = dict(logger=dict(interval=20), checkpoint=dict(interval=500, max_keep_ckpts=2))
+default_hooks = dict(logger=dict(interval=20), checkpoint=dict(interval=500, max_keep_ckpts=6))  # all: Table 5 at 1,000
 phases = [
     dict(name='stage1', model=dict(train_stages=[0]), train_cfg=dict(max_iters=stage1_iters, val_interval=1500),
          param_scheduler=[dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=200),
