@@ -32,7 +32,8 @@ for split in clean heavy; do
   [ -f $OUT/${split}_both.json ] || $PY tools/test.py $REFINED $M $S --out $OUT/${split}_both.json
 done
 
-# 3. tables
+# 3. ship the evaluation files beside the prior, then print the tables
+for f in $OUT/*_{regression,keypoints,temporal,both}.json; do cp "$f" $SHIP/results_$(basename "$f"); done
 for split in clean heavy; do
   echo "## $split"
   $PY tools/results_table.py "regression=$OUT/${split}_regression.json" "+ ScoreHMR, keypoints=$OUT/${split}_keypoints.json" \

@@ -1,0 +1,221 @@
+codec_stats = dict(batch_size=32, num_windows=256)
+custom_hooks = [
+    dict(type='SafeCheckpointHook'),
+]
+default_hooks = dict(
+    checkpoint=dict(
+        by_epoch=False, interval=2000, max_keep_ckpts=1,
+        type='CheckpointHook'),
+    logger=dict(interval=50, type='LoggerHook'),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+    timer=dict(type='IterTimerHook'))
+default_scope = 'unihmr'
+env_cfg = dict(cudnn_benchmark=False, dist_cfg=dict(backend='gloo'))
+keypoint_guidance = dict(
+    crop_size=224.0,
+    sigma=100.0,
+    type='KeypointReprojectionEnergy',
+    weight=0.003)
+launcher = 'none'
+load_from = None
+log_level = 'INFO'
+log_processor = dict(by_epoch=False)
+max_iters = 5000
+model = dict(
+    body_model=dict(type='EmbeddedSMPLX'),
+    encoder=dict(feat_dim=64, type='ConditionEncoder', width=32),
+    overlap=30,
+    stages=[
+        dict(
+            beta_schedule='squaredcos_cap_v2',
+            codec=dict(
+                fields=(
+                    'global_orient_c',
+                    'body_pose',
+                ), type='GVHMRCodec'),
+            denoiser=dict(
+                hidden=512, num_blocks=3, type='ResMLPDenoiser', width=256),
+            feat_dim=64,
+            num_train_timesteps=1000,
+            type='DiffusionPriorHead'),
+    ],
+    type='Recoverer',
+    window=120)
+optim_wrapper = dict(
+    clip_grad=dict(max_norm=1.0),
+    optimizer=dict(lr=0.001, type='AdamW', weight_decay=0.0001))
+param_scheduler = [
+    dict(begin=0, by_epoch=False, end=200, start_factor=0.1, type='LinearLR'),
+    dict(
+        begin=200,
+        by_epoch=False,
+        end=5000,
+        eta_min=1e-06,
+        type='CosineAnnealingLR'),
+]
+randomness = dict(seed=0)
+resume = False
+scorehmr_prior = dict(
+    beta_schedule='squaredcos_cap_v2',
+    codec=dict(fields=(
+        'global_orient_c',
+        'body_pose',
+    ), type='GVHMRCodec'),
+    denoiser=dict(
+        hidden=1024, num_blocks=3, type='ResMLPDenoiser', width=1024),
+    feat_dim=64,
+    num_train_timesteps=1000,
+    type='DiffusionPriorHead')
+scorehmr_prior_cpu = dict(
+    beta_schedule='squaredcos_cap_v2',
+    codec=dict(fields=(
+        'global_orient_c',
+        'body_pose',
+    ), type='GVHMRCodec'),
+    denoiser=dict(hidden=512, num_blocks=3, type='ResMLPDenoiser', width=256),
+    feat_dim=64,
+    num_train_timesteps=1000,
+    type='DiffusionPriorHead')
+scorehmr_refiner = dict(
+    camera_lr=0.01,
+    guidance=dict(
+        keypoints=dict(
+            crop_size=224.0,
+            sigma=100.0,
+            type='KeypointReprojectionEnergy',
+            weight=0.003),
+        temporal=dict(
+            fields=(
+                'global_orient_c',
+                'body_pose',
+            ),
+            type='TemporalConsistencyEnergy',
+            weight=30.0)),
+    max_rounds=10,
+    prior=dict(
+        beta_schedule='squaredcos_cap_v2',
+        codec=dict(
+            fields=(
+                'global_orient_c',
+                'body_pose',
+            ), type='GVHMRCodec'),
+        denoiser=dict(
+            hidden=1024, num_blocks=3, type='ResMLPDenoiser', width=1024),
+        feat_dim=64,
+        num_train_timesteps=1000,
+        type='DiffusionPriorHead'),
+    prior_checkpoint=None,
+    rel_tol=0.001,
+    scale=1.0,
+    step=2,
+    tau=50,
+    type='ScoreHMRRefiner')
+scorehmr_refiner_cpu = dict(
+    camera_lr=0.01,
+    guidance=dict(
+        keypoints=dict(
+            crop_size=224.0,
+            sigma=100.0,
+            type='KeypointReprojectionEnergy',
+            weight=0.003),
+        temporal=dict(
+            fields=(
+                'global_orient_c',
+                'body_pose',
+            ),
+            type='TemporalConsistencyEnergy',
+            weight=30.0)),
+    max_rounds=10,
+    prior=dict(
+        beta_schedule='squaredcos_cap_v2',
+        codec=dict(
+            fields=(
+                'global_orient_c',
+                'body_pose',
+            ), type='GVHMRCodec'),
+        denoiser=dict(
+            hidden=512, num_blocks=3, type='ResMLPDenoiser', width=256),
+        feat_dim=64,
+        num_train_timesteps=1000,
+        type='DiffusionPriorHead'),
+    prior_checkpoint='checkpoints/scorehmr_prior_cpu_synthetic/model.pth',
+    rel_tol=0.001,
+    scale=1.0,
+    step=2,
+    tau=50,
+    type='ScoreHMRRefiner')
+synthetic_clean = dict(
+    feat_dim=64,
+    num_windows=64,
+    seed=0,
+    severity='none',
+    split='test',
+    type='CachedSyntheticDataset',
+    window=120)
+synthetic_feat_dim = 64
+synthetic_heavy = dict(
+    feat_dim=64,
+    num_windows=64,
+    seed=0,
+    severity='heavy',
+    split='test',
+    type='CachedSyntheticDataset',
+    window=120)
+synthetic_train = dict(
+    feat_dim=64,
+    num_windows=20000,
+    seed=0,
+    severity=dict(heavy=0.3, mild=0.3, none=0.4),
+    split='train',
+    type='SyntheticMotionDataset',
+    window=120)
+synthetic_window = 120
+temporal_guidance = dict(
+    fields=(
+        'global_orient_c',
+        'body_pose',
+    ),
+    type='TemporalConsistencyEnergy',
+    weight=30.0)
+test_cfg = dict(type='TestLoop')
+test_dataloader = dict(
+    batch_size=16,
+    collate_fn=dict(type='unihmr.collate_windows'),
+    dataset=dict(
+        feat_dim=64,
+        num_windows=64,
+        seed=0,
+        severity='none',
+        split='test',
+        type='CachedSyntheticDataset',
+        window=120),
+    num_workers=0,
+    sampler=dict(shuffle=False, type='DefaultSampler'))
+test_evaluator = dict(type='MotionMetric')
+train_cfg = dict(
+    max_iters=5000, type='IterBasedTrainLoop', val_interval=1000000000)
+train_dataloader = dict(
+    batch_size=16,
+    collate_fn=dict(type='unihmr.collate_windows'),
+    dataset=dict(
+        feat_dim=64,
+        num_windows=3000,
+        seed=0,
+        severity=dict(heavy=0.3, mild=0.3, none=0.4),
+        split='train',
+        type='CachedSyntheticDataset',
+        window=120),
+    num_workers=0,
+    persistent_workers=False,
+    sampler=dict(shuffle=True, type='InfiniteSampler'))
+val_cfg = None
+val_dataloader = None
+val_evaluator = None
+visualizer = dict(
+    type='Visualizer',
+    vis_backends=[
+        dict(type='LocalVisBackend'),
+        dict(type='TensorboardVisBackend'),
+    ])
+work_dir = 'outputs/train/scorehmr_prior_cpu_synthetic'
