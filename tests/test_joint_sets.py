@@ -91,3 +91,30 @@ def test_custom_split_and_rejections():
         TorsoSplit(('pelvis',))  # the pelvis has no body_pose rotation
     with pytest.raises(ValueError, match='duplicate'):
         TorsoSplit(('spine1', 'spine1'))
+
+
+def test_anchor_joints_are_the_torso_joints_and_the_joints_torso_rotations_place():
+    from unihmr.body import EmbeddedSMPLX
+    split = DEFAULT_TORSO_SPLIT
+    assert {BODY_JOINT_NAMES[j] for j in split.anchor_joints} == {BODY_JOINT_NAMES[j] for j in split.torso_joints} | {
+        'left_knee', 'right_knee', 'left_collar', 'right_collar', 'head', 'left_elbow', 'right_elbow'}
+    # forward kinematics: changing only the non-torso rotations never moves a joint all of whose ancestors'
+    # rotations are torso (pelvis included), and always moves the other joints outside the anchor set
+    torch.manual_seed(0)
+    body = EmbeddedSMPLX()
+    pose = 0.3 * torch.randn(1, NUM_BODY_POSE, 3)
+    moved = pose.clone()
+    moved[:, list(split.non_torso_pose)] += 0.4 * torch.randn(1, len(split.non_torso_pose), 3)
+    joints = [body(global_orient=torch.zeros(1, 3), body_pose=p, betas=torch.zeros(1, 10),
+                   transl=torch.zeros(1, 3), return_verts=False).joints[0] for p in (pose, moved)]
+    shift = (joints[0] - joints[1]).norm(dim=-1)
+
+    def placed_by_torso(j):
+        parent = BODY_PARENTS[j]
+        return parent < 0 or (parent in split.torso_joints and placed_by_torso(parent))
+
+    for j in range(NUM_BODY_JOINTS):
+        if placed_by_torso(j):
+            assert j in split.anchor_joints and shift[j] < 1e-5, BODY_JOINT_NAMES[j]
+        elif j not in split.anchor_joints:
+            assert shift[j] > 1e-3, BODY_JOINT_NAMES[j]

@@ -69,6 +69,14 @@ class TorsoSplit:
         return tuple(i for i in range(NUM_BODY_JOINTS) if i not in self.torso_joints)
 
     @property
+    def anchor_joints(self) -> tuple:
+        """The joints a torso-root anchor places: the torso joints and their children. A rotation moves the
+        joint's children, so the hip, shoulder and neck rotations of the torso set place the knees, elbows
+        and head; supervising an anchor on the torso joints alone leaves those rotations unconstrained."""
+        torso = set(self.torso_joints)
+        return tuple(i for i in range(NUM_BODY_JOINTS) if i in torso or BODY_PARENTS[i] in torso)
+
+    @property
     def torso_pose(self) -> tuple:
         return tuple(j - 1 for j in self.torso_joints if j > 0)
 

@@ -63,7 +63,7 @@ class LossInputs:
     extras: dict = field(default_factory=dict)
 
 
-JOINT_SETS = ('all', 'torso', 'non_torso')
+JOINT_SETS = ('all', 'torso', 'non_torso', 'anchor')
 
 
 def check_joint_set(joints: str) -> str:
@@ -73,11 +73,13 @@ def check_joint_set(joints: str) -> str:
 
 
 def joint_set_mask(codec, joints: str, num_joints: int, device=None) -> torch.Tensor:
-    """Bool (num_joints,): all joints, or the torso / non-torso body joints of ``codec.torso_split``."""
+    """Bool (num_joints,): all joints, or the torso / non-torso / anchor (torso and their children) body joints
+    of ``codec.torso_split``."""
     if joints == 'all':
         return torch.ones(num_joints, dtype=torch.bool, device=device)
     split = codec.torso_split
-    chosen = torch.tensor(split.torso_joints if joints == 'torso' else split.non_torso_joints, device=device)
+    chosen = torch.tensor({'torso': split.torso_joints, 'non_torso': split.non_torso_joints,
+                           'anchor': split.anchor_joints}[joints], device=device)
     return torch.isin(torch.arange(num_joints, device=device), chosen)
 
 
@@ -131,7 +133,8 @@ class NormalizedTargetLoss(LossTerm):
 @LOSSES.register_module()
 class CameraJointLoss(LossTerm):
     """Camera-space 3D joints (B, T, 22, 3): ``align='pelvis'`` subtracts joint 0 of each, ``None`` is absolute.
-    ``joints``: 'all', or 'torso' / 'non_torso' of the codec's ``torso_split`` (e.g. a torso-root anchor)."""
+    ``joints``: 'all', or 'torso' / 'non_torso' / 'anchor' of the codec's ``torso_split`` (a torso-root anchor
+    uses 'anchor': the torso joints and the joints its rotations place)."""
 
     needs_body = True
 
@@ -171,7 +174,7 @@ class ReprojectionLoss(LossTerm):
     """2D joints: predicted camera joints projected with ``K`` vs the projected GT joints, in pixels divided by
     the bbox size; masked by valid frames, GT depth > ``min_depth`` and (``use_vis``) the ``vis`` labels.
 
-    ``joints``: 'all' (22), or 'torso' / 'non_torso' of the codec's ``torso_split``. FactorizedHMR's direct
+    ``joints``: 'all' (22), or 'torso' / 'non_torso' / 'anchor' of the codec's ``torso_split``. FactorizedHMR's direct
     projection loss (eq. 9) is ``ReprojectionLoss(joints='non_torso', distance='robust', ramp_iters=...)``.
     """
 
