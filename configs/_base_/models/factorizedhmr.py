@@ -1,7 +1,7 @@
 # FactorizedHMR (paper sections 3.2-3.4), paper size (width 512, depth 12, heads 8 for both stages).
 # Stage 1: a RegressionHead over the torso-root anchor A = [torso pose, betas, camera orientation, camera
-# translation (as the weak-perspective cam)] (eq. 2), supervised on the joints it places: the torso joints and
-# their children (the hip, shoulder and neck rotations place the knees, elbows and head; docs/factorizedhmr.md).
+# translation (as the weak-perspective cam)] (eq. 2), supervised on the torso joints. (joints='anchor', the torso
+# joints and their children, was worse at the CPU budget; docs/factorizedhmr.md.)
 # Stage 2: a FlowMatchingHead over the composite latent z of eq. 3; z_K (eq. 5) is copied from the anchor.
 anchor_fields = ('body_pose_torso', 'betas', 'global_orient_c', 'cam')
 latent_fields = ('body_pose_torso', 'body_pose_non_torso', 'joints_torso', 'joints_non_torso', 'betas',
@@ -13,9 +13,9 @@ anchor_head = dict(
     type='RegressionHead',
     codec=dict(type='GVHMRCodec', fields=anchor_fields),
     backbone=dict(type='RoPETransformer', width=512, depth=12, heads=8, window=120),
-    # no root velocity / contact in the anchor; 3D and 2D joint terms on the joints the anchor places
-    losses=dict(transl_w=None, contact=None, joints_c=dict(joints='anchor'), joints_c_abs=dict(joints='anchor'),
-                verts_c=None, reproj=dict(joints='anchor')),
+    # no root velocity / contact in the anchor; 3D and 2D joint terms on the torso joints only
+    losses=dict(transl_w=None, contact=None, joints_c=dict(joints='torso'), joints_c_abs=dict(joints='torso'),
+                verts_c=None, reproj=dict(joints='torso')),
 )
 completion_codec = dict(type='GVHMRCodec', fields=latent_fields, known_fields=known_fields,
                         unknown_fields=unknown_fields)
