@@ -61,7 +61,7 @@ custom_hooks = [
 ]
 default_hooks = dict(
     checkpoint=dict(
-        by_epoch=False, interval=500, max_keep_ckpts=2, type='CheckpointHook'),
+        by_epoch=False, interval=500, max_keep_ckpts=6, type='CheckpointHook'),
     logger=dict(interval=20, type='LoggerHook'),
     param_scheduler=dict(type='ParamSchedulerHook'),
     sampler_seed=dict(type='DistSamplerSeedHook'),
@@ -100,11 +100,13 @@ flow_completion = dict(
             'root_vel',
         )),
     encoder=dict(feat_dim=64, type='ConditionEncoder', width=128),
+    fm_weight=0.1,
     guidance=dict(drop_prob=0.1, dropped=(
         'kp_rays',
         'img_feat',
     ), scale=1.5),
     losses=dict(transl_w=0.1, verts_c=None),
+    min_gap=0.2,
     prediction='data',
     sampler=dict(solver='euler', steps=50),
     type='FlowMatchingHead')
@@ -133,7 +135,7 @@ max_iters = 20000
 model = dict(
     body_model=dict(type='EmbeddedSMPLX'),
     encoder=dict(feat_dim=64, type='ConditionEncoder', width=128),
-    num_samples=4,
+    num_samples=1,
     overlap=30,
     run_stages=None,
     stages=[
@@ -196,12 +198,14 @@ model = dict(
                     'root_vel',
                 )),
             encoder=dict(feat_dim=64, type='ConditionEncoder', width=128),
+            fm_weight=0.1,
             guidance=dict(
                 drop_prob=0.1, dropped=(
                     'kp_rays',
                     'img_feat',
                 ), scale=1.5),
             losses=dict(transl_w=0.1, verts_c=None),
+            min_gap=0.2,
             prediction='data',
             sampler=dict(solver='euler', steps=50),
             type='FlowMatchingHead'),
@@ -243,6 +247,25 @@ phases = [
         ],
         train_cfg=dict(max_iters=1500, val_interval=1500)),
     dict(
+        custom_hooks=[
+            dict(type='SafeCheckpointHook'),
+            dict(
+                copies=[
+                    (
+                        'encoder',
+                        'stages.1.encoder',
+                    ),
+                    (
+                        'stages.0.in_proj',
+                        'stages.1.in_proj',
+                    ),
+                    (
+                        'stages.0.backbone',
+                        'stages.1.backbone',
+                    ),
+                ],
+                type='CopyWeightsHook'),
+        ],
         model=dict(train_stages=[
             1,
         ]),
@@ -309,6 +332,22 @@ regression_completion = dict(
     type='RegressionHead')
 resume = False
 stage1_iters = 1500
+stage2_init_hook = dict(
+    copies=[
+        (
+            'encoder',
+            'stages.1.encoder',
+        ),
+        (
+            'stages.0.in_proj',
+            'stages.1.in_proj',
+        ),
+        (
+            'stages.0.backbone',
+            'stages.1.backbone',
+        ),
+    ],
+    type='CopyWeightsHook')
 stage2_iters = 3000
 synthetic_clean = dict(
     feat_dim=64,
