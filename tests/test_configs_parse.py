@@ -28,3 +28,17 @@ def test_config_parses_and_names_registered_types(path):
         assert any(registry.get(name) is not None
                    for registry in (*ALL_REGISTRIES.values(), *RUNNER_REGISTRIES.values())), \
             f'{path.name}: type {name!r} is not registered'
+
+
+@pytest.mark.parametrize('variant', ['plain', 'composite'])
+def test_table5_ablations_train_stage2_like_the_shipped_model(variant):
+    """A Table-5 row differs from the shipped FactorizedHMR in one component, never in the Stage-2 schedule."""
+    root = Path(__file__).resolve().parents[1] / 'configs' / 'factorizedhmr'
+    shipped = Config.fromfile(str(root / 'factorizedhmr_cpu_synthetic.py'))
+    ablation = Config.fromfile(str(root / 'ablations' / f'stage2_{variant}_cpu_synthetic.py'))
+    (stage2,) = [phase for phase in shipped.phases if phase['name'] == 'stage2']
+    assert [phase['name'] for phase in ablation.phases] == ['stage2']
+    assert ablation.phases[0]['train_cfg']['max_iters'] == stage2['train_cfg']['max_iters']
+    assert ablation.phases[0]['param_scheduler'] == stage2['param_scheduler']
+    assert ablation.optim_wrapper == shipped.optim_wrapper
+    assert ablation.train_dataloader.batch_size == shipped.train_dataloader.batch_size

@@ -12,7 +12,7 @@ flow_completion = dict(
     fm_weight={{_base_.flow_completion.fm_weight}}, min_gap={{_base_.flow_completion.min_gap}}, losses=fm_only)
 model = dict(stages=[{{_base_.anchor_head}}, flow_completion])
 load_from = 'checkpoints/factorizedhmr_cpu_synthetic/anchor.pth'  # the shipped anchor, frozen
-stage2_iters = 3000
+stage2_iters = 1000  # the shipped model's Stage-2 iterations (tests/test_configs_parse.py checks)
 phases = [
     dict(name='stage2', model=dict(train_stages=[1]), train_cfg=dict(max_iters=stage2_iters, val_interval=1000),
          custom_hooks=[dict(type='SafeCheckpointHook'), {{_base_.stage2_init_hook}}],
