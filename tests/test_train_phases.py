@@ -72,6 +72,23 @@ def test_test_tool_reports_multi_sample_metrics(trained, tmp_path):
     assert metrics['min_mpjpe'] <= metrics['mean_mpjpe']
 
 
+def test_gt_anchor_reference_completes_the_ground_truth_torso(trained, tmp_path):
+    checkpoint = json.loads((trained / 'stage2' / 'phase_done.json').read_text())['checkpoint']
+    results = {}
+    for name, extra in (('model', []), ('gt_anchor', ['--baseline', 'gt_anchor'])):
+        out = tmp_path / f'{name}.json'
+        result = _run([CONFIG, checkpoint, *TINY, *extra, '--out', str(out)], tool='test.py')
+        assert result.returncode == 0, result.stderr[-3000:]
+        results[name] = json.loads(out.read_text())
+    # torso joints come from the anchor (torso pose, shape, camera-frame root): exact when it is the GT
+    assert results['gt_anchor']['mpjpe_torso'] < 1.0 < results['model']['mpjpe_torso']
+    assert results['gt_anchor']['mpjpe_nontorso'] > 1.0  # Stage 2 (barely trained) still completes the limbs
+    single = _run([str(REPO / 'configs' / 'gvhmr' / 'gvhmr_cpu_synthetic.py'),
+                   str(REPO / 'checkpoints' / 'gvhmr_cpu_synthetic' / 'model.pth'), '--baseline', 'gt_anchor',
+                   '--out', str(tmp_path / 'single.json')], tool='test.py')
+    assert single.returncode == 2 and 'at least two stages' in single.stderr
+
+
 def test_demo_draws_several_hypotheses(trained, tmp_path):
     import numpy as np
     checkpoint = json.loads((trained / 'stage2' / 'phase_done.json').read_text())['checkpoint']

@@ -17,11 +17,15 @@ def main(argv=None):
     parser.add_argument('--out', default=None, help='results JSON (default: <work-dir>/results.json)')
     parser.add_argument('--device', default='cpu', help="torch device, e.g. 'cpu' or 'cuda'")
     parser.add_argument('--baseline', choices=sorted(BASELINES), default=None,
-                        help='evaluate a trivial baseline built on the checkpoint instead of the model')
+                        help='evaluate a reference built on the checkpoint instead of the model: mean_pose_gt_root '
+                             '(training-mean pose at the GT root) or gt_anchor (the later stages given the GT anchor)')
     args, cfg, work_dir = parse_tool_args(parser, 'test', argv)
     model = exit_on_user_error(build_model, cfg, args.checkpoint, args.device)
     if args.baseline:
-        model = BASELINES[args.baseline](model)
+        try:
+            model = BASELINES[args.baseline](model)
+        except ValueError as error:  # the reference does not apply to this model
+            parser.error(str(error))
     metrics, per_sequence = evaluate(model, build_dataloader(cfg.test_dataloader), cfg.test_evaluator, args.device)
     out = Path(args.out) if args.out else Path(work_dir) / 'results.json'
     write_results(metrics, per_sequence, out, out.with_suffix('.csv'))
