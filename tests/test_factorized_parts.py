@@ -114,6 +114,27 @@ def test_joint_subsets_ignore_the_other_region(codec, batch, body):
         CameraJointLoss(joints='arms')
 
 
+def test_an_anchor_posed_with_the_true_limbs_is_supervised_on_all_joints(batch, body):
+    """``fill_from_gt``: the anchor's exact fields give zero joint error on all 22 joints once the limbs come from
+    the GT (and a large one at the identity limbs); a wrong hip rotation then shows on the knee and ankle."""
+    from unihmr.models.losses import SMPLXLossSet
+    anchor = GVHMRCodec(fields=('body_pose_torso', 'betas', 'global_orient_c', 'cam'))
+    anchor.compute_stats([batch])
+    terms = dict(target=None, joints_c_abs=None, verts_c=None, reproj=None, transl_w=None, contact=None,
+                 joints_c=dict(joints='all', align=None))
+    filled, plain = SMPLXLossSet(terms, fill_from_gt=('body_pose_non_torso',)), SMPLXLossSet(terms)
+    exact = anchor.encode(batch)
+    assert float(filled(exact, batch, anchor, body)['loss_joints_c']) < 1e-4
+    assert float(plain(exact, batch, anchor, body)['loss_joints_c']) > 1e-2
+    raw = anchor.encode(batch, normalize=False)
+    hip = anchor.split(raw)['body_pose_torso'].unflatten(-1, (-1, 6))
+    hip = torch.cat([hip[..., :1, :].roll(1, dims=-1), hip[..., 1:, :]], dim=-2)  # first torso rotation (left hip)
+    wrong = anchor.normalize(anchor.join(dict(anchor.split(raw), body_pose_torso=hip.flatten(-2))))
+    assert float(filled(wrong, batch, anchor, body)['loss_joints_c']) > 1e-3
+    with pytest.raises(ValueError, match='fill_from_gt'):
+        SMPLXLossSet(terms, fill_from_gt=('betas',)).check_codec(anchor)
+
+
 def test_joint_bone_consistency_is_zero_when_consistent_and_counts_bones(codec, batch, body):
     joints = _posed(body, batch)
     rel = joints - joints[..., :1, :]

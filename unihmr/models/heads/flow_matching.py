@@ -116,6 +116,7 @@ class FlowMatchingHead(BaseHead):
         self.register_buffer('noise_std', scale, persistent=False)
         self.register_buffer('train_step', torch.zeros((), dtype=torch.long))  # drives loss ramps; checkpointed
         self.loss_set = SMPLXLossSet(losses, defaults=merge_loss_cfg(FLOW_LOSSES), **(loss_cfg or {}))
+        self.loss_set.check_codec(self.codec)
 
     # ------------------------------------------------------------------------------------ network
     def velocity(self, z_t: torch.Tensor, t: torch.Tensor, tokens: torch.Tensor, valid: Optional[torch.Tensor],

@@ -50,6 +50,7 @@ class RegressionHead(BaseHead):
         self.build_conditioning(in_width, width, encoder, anchor_condition, hidden)
         self.out_mlp = output_mlp(width, hidden, self.codec.dim)
         self.loss_set = SMPLXLossSet(losses, **(loss_cfg or {}))
+        self.loss_set.check_codec(self.codec)
 
     def forward(self, cond: torch.Tensor, batch: dict, known: Optional[dict] = None) -> torch.Tensor:
         """Shared condition tokens (B, T, in_width), the batch and the resolved ``known`` -> normalised

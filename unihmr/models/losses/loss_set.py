@@ -13,6 +13,11 @@ per-frame betas): the embedded body then builds one rest surface per sequence in
 which makes the vertex pass ~3x cheaper on CPU. Vertex terms use a fixed subsample of ``num_vertices``
 vertices drawn once per vertex count with ``torch.Generator().manual_seed(vertex_seed)`` (valid within one
 body-model backend only).
+
+``fill_from_gt`` names codec fields outside the prediction's layout that are taken from the ground truth when
+the prediction is posed (instead of placeholders). A torso-root anchor with ``fill_from_gt=('body_pose_non_torso',)``
+is posed with the true limbs, so joint terms on all joints supervise its hip, shoulder and neck rotations
+through the limbs they carry (twist included), without asking it to predict the limbs.
 """
 import copy
 
@@ -66,14 +71,16 @@ class SMPLXLossSet(nn.Module):
         defaults: the term configs ``losses`` is merged into (default ``DEFAULT_LOSSES``; a head with other
             defaults passes ``merge_loss_cfg(its_changes)``).
         shared_betas: pose the prediction with its per-sequence mean betas (see the module docstring).
+        fill_from_gt: fields outside the codec's layout posed from the ground truth (see the module docstring).
     """
 
     def __init__(self, losses: dict = None, num_vertices: int = 431, vertex_seed: int = 0, use_defaults: bool = True,
-                 shared_betas: bool = True, defaults: dict = None):
+                 shared_betas: bool = True, defaults: dict = None, fill_from_gt: tuple = ()):
         super().__init__()
         cfg = merge_loss_cfg(losses, (defaults or DEFAULT_LOSSES) if use_defaults else {})
         self.terms = nn.ModuleDict({name: LOSSES.build(term) for name, term in cfg.items()})
         self.num_vertices, self.vertex_seed, self.shared_betas = num_vertices, vertex_seed, shared_betas
+        self.fill_from_gt = tuple(fill_from_gt)
         self._vertex_ids = {}
 
     @property
@@ -107,6 +114,20 @@ class SMPLXLossSet(nn.Module):
             return params
         return dict(params, betas=sequence_betas(params['betas'], valid))
 
+    def check_codec(self, codec) -> None:
+        """Build-time check that ``fill_from_gt`` names fields ``codec`` can compute but does not predict."""
+        wrong = [name for name in self.fill_from_gt if name in codec.fields or name not in codec.available_fields]
+        if wrong:
+            raise ValueError(f'fill_from_gt: {wrong} must be fields the codec has but does not predict; its layout '
+                             f'is {codec.fields}, it can compute {tuple(codec.available_fields)}')
+
+    def _gt_fill(self, codec, batch: dict) -> dict:
+        """``fill=`` decode arguments: the ground truth of ``fill_from_gt`` (empty when there is none)."""
+        if not self.fill_from_gt:
+            return {}
+        self.check_codec(codec)
+        return dict(fill=codec.encode_fields(batch, names=self.fill_from_gt))
+
     def forward(self, x_pred: torch.Tensor, batch: dict, codec, body_model=None, x_gt: torch.Tensor = None,
                 decoded: dict = None, extras: dict = None) -> dict:
         """Losses of a normalised prediction ``x_pred`` (B, T, dim) against the GT ``batch``.
@@ -118,7 +139,7 @@ class SMPLXLossSet(nn.Module):
         if x_gt is None:
             x_gt = codec.encode(batch)
         if decoded is None:
-            decoded = codec.decode(x_pred, batch)
+            decoded = codec.decode(x_pred, batch, **self._gt_fill(codec, batch))
         params = batch['smpl_params']
         gt = dict(
             smpl_params_c=dict(global_orient=params['global_orient_c'], transl=params['transl_c'],
