@@ -132,6 +132,18 @@ def test_wrong_shapes_name_the_key_and_both_shapes():
         metric.process({}, [dict(pred_samples_joints_c=torch.zeros(10, 22, 3))])
 
 
+def test_rotation_errors_split_torso_and_non_torso_rotations():
+    from unihmr.body.joint_sets import DEFAULT_TORSO_SPLIT
+    gt = torch.zeros(4, 21, 3, dtype=F64)
+    pred = gt.clone()
+    pred[:, DEFAULT_TORSO_SPLIT.torso_pose[0], 2] = math.radians(16)  # one of the 8 torso rotations turned 16 deg
+    sample = dict(camera_sample(4, 0.0, 'a'), pred_body_pose=pred, gt_body_pose=gt)
+    result = run(CameraMetric(), [sample])
+    assert result['rot_torso'] == pytest.approx(16 / len(DEFAULT_TORSO_SPLIT.torso_pose))
+    assert result['rot_nontorso'] == 0
+    assert 'rot_torso' not in run(CameraMetric(), [camera_sample(4, 0.0, 'b')])  # no rotations, no metric
+
+
 def test_reprojection_error_needs_the_intrinsics_of_the_sequence():
     sample = camera_sample(6, 0.02, 'a')
     sample['gt_joints_c'] = sample['gt_joints_c'] + torch.tensor([0.0, 0.0, 3.0], dtype=F64)  # in front

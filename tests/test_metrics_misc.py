@@ -1,12 +1,15 @@
 """Regional, physics and multi-sample metrics."""
+import math
+
 import pytest
+import roma
 import torch
 
 from unihmr.body.joint_sets import BODY_JOINT_NAMES, DEFAULT_TORSO_SPLIT
 from unihmr.evaluation.metrics import (contact_accuracy, diversity, ground_penetration, lowest_height, masked_mpjpe,
                                        mean_mpjpe, min_mpjpe, pearson, regional_mpjpe, regional_pa_mpjpe,
-                                       skating_ratio, spread_and_error, uncertainty_error_correlation,
-                                       visibility_split_mpjpe)
+                                       rotation_error, skating_ratio, spread_and_error,
+                                       uncertainty_error_correlation, visibility_split_mpjpe)
 
 F64 = torch.float64
 LEFT_ANKLE, RIGHT_ANKLE = BODY_JOINT_NAMES.index('left_ankle'), BODY_JOINT_NAMES.index('right_ankle')
@@ -18,6 +21,16 @@ def joints(T=5, seed=0):
 
 
 # ---- regional -------------------------------------------------------------------------------------
+def test_rotation_error_is_the_angle_between_rotations():
+    axis = torch.tensor([0.0, 0.6, 0.8], dtype=F64)
+    base = torch.tensor([[0.3, -0.2, 0.1]], dtype=F64)
+    turned = (torch.tensor([[0.0, 0.0, 0.0]], dtype=F64), axis[None] * math.radians(30))
+    assert float(rotation_error(turned[1], turned[0])) == pytest.approx(30.0, abs=1e-6)
+    # left-invariant: the same relative turn on top of any rotation is the same angle
+    composed = roma.rotvec_composition([turned[1], base])
+    assert float(rotation_error(composed, base)) == pytest.approx(30.0, abs=1e-6)
+
+
 
 def test_visibility_split_hand_case():
     gt = joints(T=2)

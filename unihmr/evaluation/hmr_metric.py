@@ -19,6 +19,8 @@ key                        shape           meaning
 ``pred_contact``           (T, 4)          predicted foot-contact probabilities (FEET_JOINT_NAMES order)
 ``gt_contact``             (T, 4)          ground-truth foot-contact labels
 ``pred_samples_joints_c``  (S, T, 22, 3)   S sampled hypotheses, camera space
+``pred_body_pose``         (T, 21, 3)      predicted body-pose rotations, axis-angle (rotation errors)
+``gt_body_pose``           (T, 21, 3)      ground-truth body-pose rotations, axis-angle
 ``K``                      (3, 3)          full-image intrinsics, or (T, 3, 3) per frame: 2D reprojection error
 ``valid``                  (T,) bool       real frames; other frames are dropped before any metric
 ``fps``                    float           frame rate (default ``fps`` of the metric, 30)
@@ -54,6 +56,7 @@ KEY_SPECS = {  # key -> (shape spec, floating); dim 0 is time except for samples
     'vis': ((None, J), False), 'valid': ((None,), False),
     'pred_contact': ((None, len(FEET_JOINT_NAMES)), False), 'gt_contact': ((None, len(FEET_JOINT_NAMES)), False),
     'pred_samples_joints_c': ((None, None, J, 3), True),
+    'pred_body_pose': ((None, J - 1, 3), True), 'gt_body_pose': ((None, J - 1, 3), True),
 }
 SAMPLE_KEY = 'pred_samples_joints_c'
 PAIRED = 'uncertainty_corr'  # pooled (spread, error) pairs, reduced by a Pearson correlation
@@ -86,7 +89,17 @@ def _region_visibility(region: str, seen: str) -> Callable:
     return fn
 
 
+def _region_rotation(region: str) -> Callable:
+    """Metric function: geodesic errors (degrees) of the torso / non-torso body-pose rotations, one value per
+    (frame, rotation)."""
+    def fn(m, d, fps):
+        rotations = m.torso_split.torso_pose if region == 'torso' else m.torso_split.non_torso_pose
+        return M.rotation_error(*(d[k] for k in POSE))[:, list(rotations)].reshape(-1)
+    return fn
+
+
 CAM, WORLD, SAMPLES = ('pred_joints_c', 'gt_joints_c'), ('pred_joints_w', 'gt_joints_w'), (SAMPLE_KEY, 'gt_joints_c')
+POSE = ('pred_body_pose', 'gt_body_pose')
 ENTRIES: Dict[str, _Entry] = {
     'mpjpe': _Entry([CAM], lambda m, d, fps: M.mpjpe(*(d[k] for k in CAM), m.root_idxs)),
     'pa_mpjpe': _Entry([CAM], lambda m, d, fps: M.pa_mpjpe(*(d[k] for k in CAM))),
@@ -108,6 +121,7 @@ ENTRIES: Dict[str, _Entry] = {
         *(d[k] for k in CAM), m.torso_split.non_torso_joints)),
     **{f'mpjpe_{region}_{seen}': _Entry([CAM + ('vis',)], _region_visibility(region, seen))
        for region in ('torso', 'nontorso') for seen in ('vis', 'occ')},
+    **{f'rot_{region}': _Entry([POSE], _region_rotation(region)) for region in ('torso', 'nontorso')},
     'wa_mpjpe': _Entry([WORLD], lambda m, d, fps: M.wa_mpjpe(*(d[k] for k in WORLD), m.chunk_length)),
     'w_mpjpe': _Entry([WORLD], lambda m, d, fps: M.w_mpjpe(*(d[k] for k in WORLD), m.chunk_length)),
     'rte': _Entry([WORLD, ('pred_transl_w', 'gt_transl_w')],
@@ -127,7 +141,7 @@ ENTRIES: Dict[str, _Entry] = {
 }
 CAMERA_METRICS = ('mpjpe', 'pa_mpjpe', 'pve', 'reproj_px', 'accel', 'mpjpe_vis', 'mpjpe_occ', 'mpjpe_torso', 'mpjpe_nontorso',
                   'pa_mpjpe_torso', 'pa_mpjpe_nontorso', 'mpjpe_torso_vis', 'mpjpe_torso_occ', 'mpjpe_nontorso_vis',
-                  'mpjpe_nontorso_occ')
+                  'mpjpe_nontorso_occ', 'rot_torso', 'rot_nontorso')
 WORLD_METRICS = ('wa_mpjpe', 'w_mpjpe', 'rte', 'jitter', 'foot_sliding', 'g_mpjpe', 'skating_ratio',
                  'ground_penetration', 'contact_acc')
 MULTI_SAMPLE_METRICS = ('min_mpjpe', 'mean_mpjpe', 'diversity', PAIRED)

@@ -240,7 +240,9 @@ class Recoverer(BaseModel):
             if sample_joints is not None:
                 sample['pred_samples_joints_c'] = sample_joints[:, b]
             if gt is not None:
-                sample.update(gt_joints_c=gt_c.joints[b], gt_joints_w=gt_w.joints[b])
+                sample.update(gt_joints_c=gt_c.joints[b], gt_joints_w=gt_w.joints[b],
+                              pred_body_pose=_rotations(output.smpl_params['body_pose'][b]),
+                              gt_body_pose=_rotations(gt['body_pose'][b]))
                 for key in ('vis', 'contact', 'K'):
                     if key in batch:
                         sample['gt_contact' if key == 'contact' else key] = batch[key][b]
@@ -258,6 +260,11 @@ def _place(part: torch.Tensor, start: int, num_frames: int, weight: torch.Tensor
     view = [1] * full.dim()
     view[time_dim] = num_frames
     return full * weight.view(view)
+
+
+def _rotations(body_pose: torch.Tensor) -> torch.Tensor:
+    """Body pose (T, 63) or (T, 21, 3) axis-angle -> (T, 21, 3)."""
+    return body_pose.reshape(*body_pose.shape[:1], -1, 3)
 
 
 def _body_args(params: dict, frame: str) -> dict:

@@ -1,4 +1,5 @@
-"""Regional camera-space errors: visible / occluded joints (RoHM) and torso / non-torso (FactorizedHMR).
+"""Regional camera-space errors: visible / occluded joints (RoHM) and torso / non-torso (FactorizedHMR), and
+the per-rotation geodesic error that says which rotations a region's position error comes from.
 
 Joints are camera-space metres ``(..., J, 3)``, root-aligned as in :mod:`.camera`. Visibility-split
 errors are returned per (frame, joint) entry so that, after concatenation over sequences, the mean is
@@ -6,6 +7,7 @@ taken over all selected joints as in RoHM's evaluation (frames with more selecte
 """
 from typing import Optional, Sequence, Tuple
 
+import roma
 import torch
 
 from unihmr.body.joint_sets import DEFAULT_TORSO_SPLIT
@@ -20,6 +22,12 @@ def per_joint_error(pred: torch.Tensor, gt: torch.Tensor,
     """Root-aligned per-joint position error: (..., J, 3) metres -> (..., J) mm."""
     check_pair(pred, gt)
     return joint_errors(align_root(pred, root_idxs=root_idxs), align_root(gt, root_idxs=root_idxs)) * M_TO_MM
+
+
+def rotation_error(pred: torch.Tensor, gt: torch.Tensor) -> torch.Tensor:
+    """Geodesic angle between predicted and GT rotations: axis-angle (..., 3) -> (...) degrees (roma)."""
+    check_pair(pred, gt)
+    return torch.rad2deg(roma.rotmat_geodesic_distance(roma.rotvec_to_rotmat(pred), roma.rotvec_to_rotmat(gt)))
 
 
 def masked_mpjpe(pred: torch.Tensor, gt: torch.Tensor, mask: torch.Tensor,
