@@ -3,7 +3,7 @@
 
 Evaluates a checkpoint of a model with a flow head over ``cfg.test_dataloader`` once per step count (the
 same noise seed each time), and writes ``steps.json`` (steps -> metrics), ``steps.csv`` and ``steps.png``
-(MPJPE, PA-MPJPE and non-torso MPJPE against the step count, log axis) into ``--out``.
+(MPJPE, WA-MPJPE, PA-MPJPE and non-torso MPJPE against the step count, log axis) into ``--out``.
 """
 import csv
 import json
@@ -20,7 +20,7 @@ from unihmr.apis.config import save_config  # noqa: E402
 from unihmr.apis.inference import build_dataloader, build_model, evaluate  # noqa: E402
 from unihmr.utils.io import atomic_path, write_text  # noqa: E402
 
-PLOTTED = ('mpjpe', 'pa_mpjpe', 'mpjpe_nontorso')
+PLOTTED = ('mpjpe', 'wa_mpjpe', 'pa_mpjpe', 'mpjpe_nontorso')  # the paper's Fig. 7 shows MPJPE and WA-MPJPE
 PAPER_STEPS = [1, 2, 5, 10, 20, 50, 100]
 
 

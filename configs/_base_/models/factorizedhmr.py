@@ -1,7 +1,8 @@
 # FactorizedHMR (paper sections 3.2-3.4), paper size (width 512, depth 12, heads 8 for both stages).
 # Stage 1: a RegressionHead over the torso-root anchor A = [torso pose, betas, camera orientation, camera
-# translation (as the weak-perspective cam)] (eq. 2), supervised on the torso joints. (joints='anchor', the torso
-# joints and their children, was worse at the CPU budget; docs/factorizedhmr.md.)
+# translation (as the weak-perspective cam)] (eq. 2), supervised directly and, posed with the ground-truth limbs
+# (`fill_from_gt`), on all joints: the hip, shoulder and neck rotations it owns place the limbs
+# (docs/factorizedhmr.md, "Stage-1 losses").
 # Stage 2: a FlowMatchingHead over the composite latent z of eq. 3; z_K (eq. 5) is copied from the anchor.
 anchor_fields = ('body_pose_torso', 'betas', 'global_orient_c', 'cam')
 latent_fields = ('body_pose_torso', 'body_pose_non_torso', 'joints_torso', 'joints_non_torso', 'betas',
@@ -13,9 +14,9 @@ anchor_head = dict(
     type='RegressionHead',
     codec=dict(type='GVHMRCodec', fields=anchor_fields),
     backbone=dict(type='RoPETransformer', width=512, depth=12, heads=8, window=120),
-    # no root velocity / contact in the anchor; 3D and 2D joint terms on the torso joints only
-    losses=dict(transl_w=None, contact=None, joints_c=dict(joints='torso'), joints_c_abs=dict(joints='torso'),
-                verts_c=None, reproj=dict(joints='torso')),
+    # no root velocity / contact in the anchor; 3D and 2D joint terms on all joints, the limbs from the GT
+    losses=dict(transl_w=None, contact=None, verts_c=None),
+    loss_cfg=dict(fill_from_gt=('body_pose_non_torso',)),
 )
 completion_codec = dict(type='GVHMRCodec', fields=latent_fields, known_fields=known_fields,
                         unknown_fields=unknown_fields)
