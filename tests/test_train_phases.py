@@ -72,6 +72,17 @@ def test_test_tool_reports_multi_sample_metrics(trained, tmp_path):
     assert metrics['min_mpjpe'] <= metrics['mean_mpjpe']
 
 
+def test_test_tool_seed_sets_the_sampling_noise(trained, tmp_path):
+    checkpoint = json.loads((trained / 'stage2' / 'phase_done.json').read_text())['checkpoint']
+    runs = []
+    for index, seed in enumerate((0, 0, 1)):
+        out = tmp_path / f'{index}.json'
+        result = _run([CONFIG, checkpoint, *TINY, '--seed', str(seed), '--out', str(out)], tool='test.py')
+        assert result.returncode == 0, result.stderr[-3000:]
+        runs.append(json.loads(out.read_text())['mpjpe_nontorso'])
+    assert runs[0] == runs[1] != runs[2]
+
+
 def test_gt_anchor_reference_completes_the_ground_truth_torso(trained, tmp_path):
     checkpoint = json.loads((trained / 'stage2' / 'phase_done.json').read_text())['checkpoint']
     results = {}

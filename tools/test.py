@@ -1,7 +1,8 @@
 """Evaluate a checkpoint: ``python tools/test.py CONFIG CHECKPOINT [key=value ...] [--out results.json]``.
 
 Runs the model over ``cfg.test_dataloader`` with a progress bar, and writes every applicable metric
-(DESIGN section 8) as a flat JSON of metric -> value, a per-sequence CSV and the resolved config.
+(DESIGN section 8) as a flat JSON of metric -> value, a per-sequence CSV and the resolved config
+(``<results>.config.py``, beside the JSON).
 Evaluate the heavy split with ``test_dataloader.dataset.severity=heavy``.
 """
 from pathlib import Path
@@ -16,6 +17,8 @@ def main(argv=None):
     parser = tool_parser(__doc__.splitlines()[0], positionals=[('checkpoint', 'checkpoint file (.pth)')])
     parser.add_argument('--out', default=None, help='results JSON (default: <work-dir>/results.json)')
     parser.add_argument('--device', default='cpu', help="torch device, e.g. 'cpu' or 'cuda'")
+    parser.add_argument('--seed', type=int, default=0,
+                        help='torch seed set before evaluating (the noise of sampling heads; default 0)')
     parser.add_argument('--baseline', choices=sorted(BASELINES), default=None,
                         help='evaluate a reference built on the checkpoint instead of the model: mean_pose_gt_root '
                              '(training-mean pose at the GT root) or gt_anchor (the later stages given the GT anchor)')
@@ -26,13 +29,15 @@ def main(argv=None):
             model = BASELINES[args.baseline](model)
         except ValueError as error:  # the reference does not apply to this model
             parser.error(str(error))
-    metrics, per_sequence = evaluate(model, build_dataloader(cfg.test_dataloader), cfg.test_evaluator, args.device)
+    metrics, per_sequence = evaluate(model, build_dataloader(cfg.test_dataloader), cfg.test_evaluator, args.device,
+                                     seed=args.seed)
     out = Path(args.out) if args.out else Path(work_dir) / 'results.json'
     write_results(metrics, per_sequence, out, out.with_suffix('.csv'))
-    save_config(cfg, out.parent)
+    # beside the results, named after them: never over a shipped model's training config.py
+    config_path = save_config(cfg, out.parent, name=f'{out.stem}.config.py')
     for name, value in metrics.items():
         print(f'{name:>22}: {value:.4f}')
-    print(f'wrote {out} and {out.with_suffix(".csv")}')
+    print(f'wrote {out}, {out.with_suffix(".csv")} and {config_path}')
 
 
 if __name__ == '__main__':

@@ -4,6 +4,26 @@ anchor_fields = (
     'global_orient_c',
     'cam',
 )
+anchor_filled = dict(
+    backbone=dict(
+        depth=4, heads=4, type='RoPETransformer', width=128, window=120),
+    codec=dict(
+        fields=(
+            'body_pose_torso',
+            'betas',
+            'global_orient_c',
+            'cam',
+        ),
+        type='GVHMRCodec'),
+    loss_cfg=dict(fill_from_gt=('body_pose_non_torso', )),
+    losses=dict(
+        contact=None,
+        joints_c=dict(joints='all'),
+        joints_c_abs=dict(joints='all'),
+        reproj=dict(joints='all'),
+        transl_w=None,
+        verts_c=None),
+    type='RegressionHead')
 anchor_head = dict(
     backbone=dict(
         depth=4, heads=4, type='RoPETransformer', width=128, window=120),
@@ -23,6 +43,13 @@ anchor_head = dict(
         transl_w=None,
         verts_c=None),
     type='RegressionHead')
+anchor_losses = dict(
+    contact=None,
+    joints_c=dict(joints='all'),
+    joints_c_abs=dict(joints='all'),
+    reproj=dict(joints='all'),
+    transl_w=None,
+    verts_c=None)
 backbone = dict(
     depth=4, heads=4, type='RoPETransformer', width=128, window=120)
 codec_stats = dict(batch_size=32, num_windows=256)
@@ -58,6 +85,22 @@ completion_encoder = dict(feat_dim=64, type='ConditionEncoder', width=128)
 cpu_losses = dict(transl_w=0.1, verts_c=None)
 custom_hooks = [
     dict(type='SafeCheckpointHook'),
+    dict(
+        copies=[
+            (
+                'encoder',
+                'stages.1.encoder',
+            ),
+            (
+                'stages.0.in_proj',
+                'stages.1.in_proj',
+            ),
+            (
+                'stages.0.backbone',
+                'stages.1.backbone',
+            ),
+        ],
+        type='CopyWeightsHook'),
 ]
 default_hooks = dict(
     checkpoint=dict(
@@ -68,6 +111,7 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'))
 default_scope = 'unihmr'
 env_cfg = dict(cudnn_benchmark=False, dist_cfg=dict(backend='gloo'))
+experiment_name = 'stage2_20261121_202731'
 flow_completion = dict(
     anchor_condition=True,
     anchor_source='previous',
@@ -128,7 +172,8 @@ latent_fields = (
     'global_orient_gv',
     'root_vel',
 )
-load_from = None
+launcher = 'none'
+load_from = '/work/main/outputs/train/factorizedhmr_v6_long/stage1/iter_4500.pth'
 log_level = 'INFO'
 log_processor = dict(by_epoch=False)
 max_iters = 20000
@@ -154,11 +199,12 @@ model = dict(
                     'cam',
                 ),
                 type='GVHMRCodec'),
+            loss_cfg=dict(fill_from_gt=('body_pose_non_torso', )),
             losses=dict(
                 contact=None,
-                joints_c=dict(joints='torso'),
-                joints_c_abs=dict(joints='torso'),
-                reproj=dict(joints='torso'),
+                joints_c=dict(joints='all'),
+                joints_c_abs=dict(joints='all'),
+                reproj=dict(joints='all'),
                 transl_w=None,
                 verts_c=None),
             type='RegressionHead'),
@@ -210,6 +256,9 @@ model = dict(
             sampler=dict(solver='euler', steps=50),
             type='FlowMatchingHead'),
     ],
+    train_stages=[
+        1,
+    ],
     type='Recoverer',
     window=120)
 model_width = 128
@@ -217,14 +266,15 @@ optim_wrapper = dict(
     clip_grad=dict(max_norm=1.0),
     optimizer=dict(lr=0.0005, type='AdamW', weight_decay=0.0001))
 param_scheduler = [
-    dict(begin=0, by_epoch=False, end=500, start_factor=0.1, type='LinearLR'),
+    dict(begin=0, by_epoch=False, end=200, start_factor=0.1, type='LinearLR'),
     dict(
-        begin=500,
+        begin=200,
         by_epoch=False,
-        end=20000,
+        end=1000,
         eta_min=1e-06,
         type='CosineAnnealingLR'),
 ]
+phase = 'stage2'
 phases = [
     dict(
         model=dict(train_stages=[
@@ -241,11 +291,11 @@ phases = [
             dict(
                 begin=200,
                 by_epoch=False,
-                end=1500,
+                end=4500,
                 eta_min=1e-06,
                 type='CosineAnnealingLR'),
         ],
-        train_cfg=dict(max_iters=1500, val_interval=1500)),
+        train_cfg=dict(max_iters=4500, val_interval=1500)),
     dict(
         custom_hooks=[
             dict(type='SafeCheckpointHook'),
@@ -280,11 +330,11 @@ phases = [
             dict(
                 begin=200,
                 by_epoch=False,
-                end=3000,
+                end=1000,
                 eta_min=1e-06,
                 type='CosineAnnealingLR'),
         ],
-        train_cfg=dict(max_iters=3000, val_interval=1000)),
+        train_cfg=dict(max_iters=1000, val_interval=500)),
 ]
 randomness = dict(seed=0)
 regression_completion = dict(
@@ -331,7 +381,7 @@ regression_completion = dict(
         verts_c=None),
     type='RegressionHead')
 resume = False
-stage1_iters = 1500
+stage1_iters = 4500
 stage2_init_hook = dict(
     copies=[
         (
@@ -348,7 +398,7 @@ stage2_init_hook = dict(
         ),
     ],
     type='CopyWeightsHook')
-stage2_iters = 3000
+stage2_iters = 1000
 synthetic_clean = dict(
     feat_dim=64,
     num_windows=64,
@@ -374,6 +424,14 @@ synthetic_train = dict(
     split='train',
     type='SyntheticMotionDataset',
     window=120)
+synthetic_val = dict(
+    feat_dim=64,
+    num_windows=64,
+    seed=0,
+    severity=dict(heavy=0.3, mild=0.3, none=0.4),
+    split='val',
+    type='CachedSyntheticDataset',
+    window=120)
 synthetic_window = 120
 test_cfg = dict(type='TestLoop')
 test_dataloader = dict(
@@ -383,14 +441,14 @@ test_dataloader = dict(
         feat_dim=64,
         num_windows=64,
         seed=0,
-        severity='heavy',
+        severity='none',
         split='test',
         type='CachedSyntheticDataset',
         window=120),
     num_workers=0,
     sampler=dict(shuffle=False, type='DefaultSampler'))
 test_evaluator = dict(type='MotionMetric')
-train_cfg = dict(max_iters=20000, type='IterBasedTrainLoop', val_interval=2000)
+train_cfg = dict(max_iters=1000, type='IterBasedTrainLoop', val_interval=500)
 train_dataloader = dict(
     batch_size=16,
     collate_fn=dict(type='unihmr.collate_windows'),
@@ -419,8 +477,8 @@ val_dataloader = dict(
         feat_dim=64,
         num_windows=64,
         seed=0,
-        severity='none',
-        split='test',
+        severity=dict(heavy=0.3, mild=0.3, none=0.4),
+        split='val',
         type='CachedSyntheticDataset',
         window=120),
     num_workers=0,
@@ -432,3 +490,4 @@ visualizer = dict(
         dict(type='LocalVisBackend'),
         dict(type='TensorboardVisBackend'),
     ])
+work_dir = 'outputs/train/factorizedhmr_v6_long/stage2'

@@ -15,7 +15,8 @@ anchor_head = dict(
     codec=dict(type='GVHMRCodec', fields=anchor_fields),
     backbone=dict(type='RoPETransformer', width=512, depth=12, heads=8, window=120),
     # no root velocity / contact in the anchor; 3D and 2D joint terms on all joints, the limbs from the GT
-    losses=dict(transl_w=None, contact=None, verts_c=None),
+    losses=dict(transl_w=None, contact=None, joints_c=dict(joints='all'), joints_c_abs=dict(joints='all'), verts_c=None,
+                reproj=dict(joints='all')),
     loss_cfg=dict(fill_from_gt=('body_pose_non_torso',)),
 )
 completion_codec = dict(type='GVHMRCodec', fields=latent_fields, known_fields=known_fields,
