@@ -8,7 +8,8 @@ import torch
 from unihmr.body import EmbeddedSMPLX
 from unihmr.body.joint_sets import BODY_PARENTS, DEFAULT_TORSO_SPLIT
 from unihmr.codecs import GVHMRCodec
-from unihmr.codecs.gvhmr import FACTORIZED_FIELDS, FACTORIZED_KNOWN, with_camera_joints
+from unihmr.body.posing import with_camera_joints
+from unihmr.codecs.gvhmr import FACTORIZED_FIELDS, FACTORIZED_KNOWN
 from unihmr.data.collate import collate_windows
 from unihmr.data.datasets.synthetic import SyntheticMotionDataset
 from unihmr.models.losses import (CameraJointLoss, JointBoneConsistencyLoss, LossInputs, ReprojectionLoss,

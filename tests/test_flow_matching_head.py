@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from unihmr.apis.config import load_config
-from unihmr.codecs.gvhmr import with_camera_joints
+from unihmr.body.posing import with_camera_joints
 from unihmr.data.collate import collate_windows
 from unihmr.data.datasets.synthetic import SyntheticMotionDataset
 from unihmr.evaluation import MotionMetric

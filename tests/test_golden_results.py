@@ -14,5 +14,6 @@ def test_golden_metrics(model_name, split):
     metrics = run_case(model_name, split)
     assert sorted(metrics) == sorted(golden), 'the metric set changed; regenerate the golden files on purpose'
     wrong = {name: (metrics[name], value) for name, value in golden.items()
-             if not math.isclose(metrics[name], value, rel_tol=RELATIVE_TOL, abs_tol=ABSOLUTE_TOL)}
+             if not (math.isnan(value) and math.isnan(metrics[name]))  # e.g. occluded-joint metrics of the clean split
+             and not math.isclose(metrics[name], value, rel_tol=RELATIVE_TOL, abs_tol=ABSOLUTE_TOL)}
     assert not wrong, f'metrics moved (now, golden): {wrong}'

@@ -10,17 +10,20 @@ model_width = 128
 train_dataloader = dict(batch_size=16)
 backbone = dict(type='RoPETransformer', width=model_width, depth=4, heads=4, window=120)
 completion_encoder = dict(type='ConditionEncoder', width=model_width, feat_dim=64)
-anchor_head = dict(type='RegressionHead', codec={{_base_.anchor_head.codec}}, backbone=backbone,
+anchor_head = dict(name='anchor', type='RegressionHead', codec={{_base_.anchor_head.codec}}, backbone=backbone,
                    losses={{_base_.anchor_head.losses}}, loss_cfg={{_base_.anchor_head.loss_cfg}})
-cpu_losses = dict(verts_c=None, transl_w=0.1)  # plus each head's own defaults (FLOW_LOSSES, below)
+cpu_losses = dict(verts_c=None, transl_w=0.1)
 flow_completion = dict(
-    type='FlowMatchingHead', codec={{_base_.completion_codec}}, encoder=completion_encoder, backbone=backbone,
-    anchor_condition=True, anchor_source='previous', guidance={{_base_.flow_completion.guidance}},
+    name='completion', type='FlowMatchingHead', codec={{_base_.completion_codec}}, encoder=completion_encoder,
+    backbone=backbone, anchor_fields={{_base_.anchor_condition_fields}}, anchor_source='previous',
+    guidance={{_base_.flow_completion.guidance}},
     sampler={{_base_.flow_completion.sampler}}, prediction={{_base_.flow_completion.prediction}},
-    fm_weight={{_base_.flow_completion.fm_weight}}, min_gap={{_base_.flow_completion.min_gap}}, losses=cpu_losses)
+    fm_weight={{_base_.flow_completion.fm_weight}}, min_gap={{_base_.flow_completion.min_gap}},
+    losses=dict(cpu_losses, contact=None, transl_c={{_base_.flow_losses.transl_c}},
+                consistency={{_base_.flow_losses.consistency}}, proj_non_torso={{_base_.flow_losses.proj_non_torso}}))
 regression_completion = dict(
-    type='RegressionHead', codec={{_base_.completion_codec}}, encoder=completion_encoder, backbone=backbone,
-    anchor_condition=True,
+    name='completion', type='RegressionHead', codec={{_base_.completion_codec}}, encoder=completion_encoder,
+    backbone=backbone, anchor_fields={{_base_.anchor_condition_fields}},
     losses=dict(cpu_losses, contact=None, consistency={{_base_.regression_completion.losses.consistency}},
                 proj_non_torso={{_base_.regression_completion.losses.proj_non_torso}}))
 model = dict(encoder=dict(width=model_width), stages=[anchor_head, flow_completion])

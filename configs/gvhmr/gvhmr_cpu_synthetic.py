@@ -7,9 +7,11 @@ _base_ = ['../_base_/default_runtime.py', '../_base_/datasets/synthetic_loaders.
 model_width = 128
 model = dict(
     encoder=dict(width=model_width),
-    stages=[dict(type='RegressionHead', codec=dict(type='GVHMRCodec'), losses=dict(verts_c=None, transl_w=0.1),
+    stages=[dict(name='regression', type='RegressionHead', codec=dict(type='GVHMRCodec'),
+                 losses=dict(verts_c=None, transl_w=0.1),
                  backbone=dict(type='RoPETransformer', width=model_width, depth=4, heads=4, window=120))],
 )
+regression_stage = model['stages'][0]  # reused by configs that add stages after it (configs/scorehmr/)
 max_iters = 4500
 train_cfg = dict(max_iters=max_iters, val_interval=1500)
 param_scheduler = [

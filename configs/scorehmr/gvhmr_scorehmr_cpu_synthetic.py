@@ -2,4 +2,4 @@
 # ScoreHMR's refinement (keypoint + temporal guidance) with the shipped CPU-size ScoreHMR prior. Evaluate with
 # the regression checkpoint: the prior's weights come from its own checkpoint (prior_checkpoint).
 _base_ = ['../gvhmr/gvhmr_cpu_synthetic.py', '../_base_/models/scorehmr.py']
-model = dict(refiners=[{{_base_.scorehmr_refiner_cpu}}])
+model = dict(stages=[{{_base_.regression_stage}}, {{_base_.scorehmr_refiner_cpu}}])

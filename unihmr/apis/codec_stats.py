@@ -9,7 +9,7 @@ import torch
 from mmengine.logging import print_log
 from torch.utils.data import DataLoader, Subset
 
-from unihmr.codecs.gvhmr import with_camera_joints
+from unihmr.body.posing import with_camera_joints
 from unihmr.data.collate import collate_windows
 from unihmr.registry import DATASETS
 

@@ -92,11 +92,11 @@ def run_recovery_demo(cfg, work_dir) -> dict:
     batch = collate_windows([window])
     num_samples = int(demo_cfg.get('num_samples', 1))
     with torch.no_grad():
-        output = model.recover(batch, num_samples=num_samples)
-        hypotheses = model.sample_joints(batch, output)  # (S, 1, T, 22, 3) or None
-        params = {key: value[0] for key, value in output.smpl_params.items()}
-        posed_c = model.body_model(**{k: v[0] for k, v in output.smpl_params_c.items()}, return_verts=False)
-        posed_w = model.body_model(**{k: v[0] for k, v in output.smpl_params_w.items()})
+        estimate = model.recover(batch, num_samples=num_samples)
+        hypotheses = model.sample_joints(estimate)  # (S, 1, T, 22, 3) or None
+        params = {key: value[0] for key, value in estimate.params.items()}
+        posed_c = model.body_model(**{k: v[0] for k, v in estimate.body_args('c').items()}, return_verts=False)
+        posed_w = model.body_model(**{k: v[0] for k, v in estimate.body_args('w').items()})
     fps = float(window['meta'].get('fps', 30.0))
     work_dir = Path(work_dir)
     paths = {'npz': work_dir / 'recovered.npz', 'animation': work_dir / 'recovered.gif'}
@@ -109,7 +109,7 @@ def run_recovery_demo(cfg, work_dir) -> dict:
                hypotheses)
     if 'smpl_params' in window:
         metric = MotionMetric()
-        metric.process(batch, model.package(batch, output))
+        metric.process(batch, model.package(batch, estimate))
         metrics = metric.compute_metrics(metric.results)
         paths['metrics'] = write_text(work_dir / 'metrics.json',
                                       json.dumps({k: float(v) for k, v in metrics.items()}, indent=2) + '\n')

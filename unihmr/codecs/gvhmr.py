@@ -14,7 +14,7 @@ Default layout (``GVHMRCodec.DEFAULT_FIELDS``, dim 158), per frame::
 Joint-position fields (FactorizedHMR eq. 3, the composite latent): ``joints_torso`` (3 x the torso pose
 joints) and ``joints_non_torso`` (3 x the non-torso joints), camera-frame joint positions relative to the
 pelvis (the pelvis itself is ``transl_c`` + the body's rest offset, so it is not repeated). Encoding them
-needs ``batch['joints_c']`` (B, T, 22, 3), e.g. from :func:`with_camera_joints`; decoding returns them
+needs ``batch['joints_c']`` (B, T, 22, 3), e.g. from ``unihmr.body.posing.with_camera_joints``; decoding returns them
 assembled as ``joints_rel_c`` (B, T, 22, 3, pelvis at 0) when both are in the layout.
 
 Presets: ``FACTORIZED_FIELDS`` is the Stage-2 latent of eq. 3 and ``FACTORIZED_KNOWN`` its z_K (eq. 5).
@@ -45,28 +45,6 @@ JOINT_FIELDS = ('joints_torso', 'joints_non_torso')
 FACTORIZED_FIELDS = ('body_pose_torso', 'body_pose_non_torso', 'joints_torso', 'joints_non_torso', 'betas',
                      'global_orient_c', 'cam', 'global_orient_gv', 'root_vel')
 FACTORIZED_KNOWN = ('body_pose_torso', 'joints_torso', 'betas', 'global_orient_c', 'cam')
-
-
-def sequence_betas(betas: torch.Tensor, valid: torch.Tensor = None) -> torch.Tensor:
-    """Per-sequence shape: the mean of ``betas`` (B, T, 10) over valid frames (``valid`` (B, T)), (B, 1, 10).
-
-    Posing with one shape per sequence lets the embedded body build one rest skeleton per sequence instead
-    of one per frame (GT shapes are constant per sequence; predicted ones vary a little)."""
-    if valid is None:
-        return betas.mean(1, keepdim=True)
-    weights = valid.unsqueeze(-1).to(betas)
-    return (betas * weights).sum(1, keepdim=True) / weights.sum(1, keepdim=True).clamp(min=1)
-
-
-@torch.no_grad()
-def with_camera_joints(batch: dict, body_model) -> dict:
-    """A shallow copy of ``batch`` with ``joints_c`` (B, T, 22, 3): the body joints of its camera-frame
-    ``smpl_params`` (what the joint-position fields encode), posed with the per-sequence shape."""
-    params = batch['smpl_params']
-    out = body_model(global_orient=params['global_orient_c'], body_pose=params['body_pose'],
-                     betas=sequence_betas(params['betas'], batch.get('valid')), transl=params['transl_c'],
-                     return_verts=False)
-    return dict(batch, joints_c=out.joints)
 
 
 @CODECS.register_module()
@@ -135,7 +113,7 @@ class GVHMRCodec(Codec):
         if need & set(JOINT_FIELDS):
             if 'joints_c' not in batch:
                 raise ValueError("GVHMRCodec: the joint-position fields need batch['joints_c'] (B, T, 22, 3); "
-                                 "add it with unihmr.codecs.gvhmr.with_camera_joints(batch, body_model)")
+                                 "add it with unihmr.body.posing.with_camera_joints(batch, body_model)")
             rel = batch['joints_c'] - batch['joints_c'][..., :1, :]
             for name, joints in self.joint_groups.items():
                 out[name] = rel[..., list(joints), :].flatten(-2)

@@ -9,9 +9,21 @@ latent_fields = ('body_pose_torso', 'body_pose_non_torso', 'joints_torso', 'join
                  'global_orient_c', 'cam', 'global_orient_gv', 'root_vel')
 known_fields = ('body_pose_torso', 'joints_torso', 'betas', 'global_orient_c', 'cam')
 unknown_fields = ('body_pose_non_torso', 'joints_non_torso', 'global_orient_gv', 'root_vel')
+# the compact anchor condition of section 3.3: "root orientation and torso poses"
+anchor_condition_fields = ('global_orient_c', 'body_pose_torso')
+# Stage-2 losses (section 3.4) on top of the shared defaults: the target term is restricted to unknown coordinates
+# by the head; no contact field in the eq. 3 latent; eq. 8 (joint-bone consistency) and eq. 9 (direct projection
+# of the non-torso joints, ramped in over 1,000 iterations).
+flow_losses = dict(
+    contact=None,
+    transl_c=dict(type='CameraTranslationLoss', weight=1.0),  # 0 gradient while tau_c is known (the default)
+    consistency=dict(type='JointBoneConsistencyLoss', weight=1.0),
+    proj_non_torso=dict(type='ReprojectionLoss', weight=1.0, joints='non_torso', distance='robust', delta=0.02,
+                        ramp_iters=1000),
+)
 
 anchor_head = dict(
-    type='RegressionHead',
+    name='anchor', type='RegressionHead',
     codec=dict(type='GVHMRCodec', fields=anchor_fields),
     backbone=dict(type='RoPETransformer', width=512, depth=12, heads=8, window=120),
     # no root velocity / contact in the anchor; 3D and 2D joint terms on all joints, the limbs from the GT
@@ -24,8 +36,8 @@ completion_codec = dict(type='GVHMRCodec', fields=latent_fields, known_fields=kn
 completion_encoder = dict(type='ConditionEncoder', width=512, feat_dim=64)
 completion_backbone = dict(type='RoPETransformer', width=512, depth=12, heads=8, window=120)
 flow_completion = dict(
-    type='FlowMatchingHead', codec=completion_codec, encoder=completion_encoder, backbone=completion_backbone,
-    anchor_condition=True, anchor_source='previous',
+    name='completion', type='FlowMatchingHead', codec=completion_codec, encoder=completion_encoder,
+    backbone=completion_backbone, anchor_fields=anchor_condition_fields, anchor_source='previous', losses=flow_losses,
     guidance=dict(scale=1.5, drop_prob=0.1, dropped=('kp_rays', 'img_feat')),
     sampler=dict(solver='euler', steps=50),
     prediction='data',  # the network outputs the clean sample; velocity = (D - z_t) / (1 - t) (docs/factorizedhmr.md)
@@ -40,8 +52,8 @@ stage2_init_hook = dict(type='CopyWeightsHook', copies=[('encoder', 'stages.1.en
                                                         ('stages.0.backbone', 'stages.1.backbone')])
 # The ablation's completion head: the same codec, encoder, backbone and anchor conditioning, regressed.
 regression_completion = dict(
-    type='RegressionHead', codec=completion_codec, encoder=completion_encoder, backbone=completion_backbone,
-    anchor_condition=True,
+    name='completion', type='RegressionHead', codec=completion_codec, encoder=completion_encoder,
+    backbone=completion_backbone, anchor_fields=anchor_condition_fields,
     losses=dict(contact=None, consistency=dict(type='JointBoneConsistencyLoss', weight=1.0),
                 proj_non_torso=dict(type='ReprojectionLoss', weight=1.0, joints='non_torso', distance='robust',
                                     delta=0.02)),

@@ -5,7 +5,7 @@ model_width = 512
 model = dict(
     type='Recoverer',
     encoder=dict(type='ConditionEncoder', width=model_width, feat_dim=64),
-    stages=[dict(type='RegressionHead', codec=dict(type='GVHMRCodec'),
+    stages=[dict(name='regression', type='RegressionHead', codec=dict(type='GVHMRCodec'),
                  backbone=dict(type='RoPETransformer', width=model_width, depth=12, heads=8, window=120))],
     body_model=dict(type='EmbeddedSMPLX'),
     window=120,

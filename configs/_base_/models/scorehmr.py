@@ -5,7 +5,7 @@
 # translation at 1e-2. Guidance weights: keypoints 0.003 (crop pixels), temporal 30 (6D values), multi-view
 # 0.005, as released; rel_tol (the paper's lambda_thr) is ours: the paper gives no value.
 scorehmr_prior = dict(
-    type='DiffusionPriorHead',
+    name='prior', type='DiffusionPriorHead',
     codec=dict(type='GVHMRCodec', fields=('global_orient_c', 'body_pose')),
     denoiser=dict(type='ResMLPDenoiser', width=1024, hidden=1024, num_blocks=3),
     feat_dim=64,
@@ -16,7 +16,7 @@ scorehmr_prior_cpu = dict(scorehmr_prior, denoiser=dict(type='ResMLPDenoiser', w
 keypoint_guidance = dict(type='KeypointReprojectionEnergy', weight=0.003, sigma=100.0, crop_size=224.0)
 temporal_guidance = dict(type='TemporalConsistencyEnergy', weight=30.0, fields=('global_orient_c', 'body_pose'))
 scorehmr_refiner = dict(
-    type='ScoreHMRRefiner',
+    name='scorehmr', type='ScoreHMRRefiner',
     prior=scorehmr_prior,
     prior_checkpoint=None,
     guidance=dict(keypoints=keypoint_guidance, temporal=temporal_guidance),

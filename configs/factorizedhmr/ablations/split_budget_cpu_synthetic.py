@@ -5,7 +5,7 @@
 _base_ = ['../factorizedhmr_cpu_synthetic.py']
 torso_losses = dict(transl_w=None, contact=None, joints_c=dict(joints='torso'), joints_c_abs=dict(joints='torso'),
                     verts_c=None, reproj=dict(joints='torso'))
-anchor_torso = dict(type='RegressionHead', codec={{_base_.anchor_head.codec}}, backbone={{_base_.backbone}},
+anchor_torso = dict(name='anchor', type='RegressionHead', codec={{_base_.anchor_head.codec}}, backbone={{_base_.backbone}},
                     losses=torso_losses)
 model = dict(stages=[anchor_torso, {{_base_.flow_completion}}])
 stage1_iters, stage2_iters = 3500, 1000

@@ -5,8 +5,9 @@ _base_ = ['../factorizedhmr_cpu_synthetic.py']
 fm_only = dict(target=None, joints_c=None, joints_c_abs=None, reproj=None, transl_w=None, transl_c=None, verts_c=None,
                consistency=None, proj_non_torso=None)
 flow_completion = dict(
-    type='FlowMatchingHead', codec={{_base_.completion_codec}}, encoder={{_base_.completion_encoder}},
-    backbone={{_base_.backbone}}, anchor_condition=True, anchor_source='previous',
+    name='completion', type='FlowMatchingHead', codec={{_base_.completion_codec}},
+    encoder={{_base_.completion_encoder}}, backbone={{_base_.backbone}},
+    anchor_fields={{_base_.anchor_condition_fields}}, anchor_source='previous',
     guidance={{_base_.flow_completion.guidance}}, sampler={{_base_.flow_completion.sampler}},
     prediction={{_base_.flow_completion.prediction}},
     fm_weight={{_base_.flow_completion.fm_weight}}, min_gap={{_base_.flow_completion.min_gap}}, losses=fm_only)

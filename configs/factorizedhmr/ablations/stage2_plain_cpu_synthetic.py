@@ -6,8 +6,8 @@ rotation_codec = dict(type='GVHMRCodec',
                               'global_orient_gv', 'root_vel'),
                       known_fields=('body_pose_torso', 'betas', 'global_orient_c', 'cam'))
 model = dict(stages=[{{_base_.anchor_head}}, dict(
-    type='FlowMatchingHead', codec=rotation_codec, encoder={{_base_.completion_encoder}},
-    backbone={{_base_.backbone}}, anchor_condition=True, anchor_source='previous',
+    name='completion', type='FlowMatchingHead', codec=rotation_codec, encoder={{_base_.completion_encoder}},
+    backbone={{_base_.backbone}}, anchor_fields={{_base_.anchor_condition_fields}}, anchor_source='previous',
     guidance={{_base_.flow_completion.guidance}}, sampler={{_base_.flow_completion.sampler}},
     prediction={{_base_.flow_completion.prediction}},
     fm_weight={{_base_.flow_completion.fm_weight}}, min_gap={{_base_.flow_completion.min_gap}}, losses={{_base_.fm_only}})])

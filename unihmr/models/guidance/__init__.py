@@ -1,7 +1,7 @@
-"""Guidance energies shared by every sampler that supports guidance (ScoreHMR eqs. 12-14 so far; foot
-skating and others with RoHM). Importing registers them in ``GUIDANCE``."""
-from unihmr.models.guidance.energies import (GuidanceEnergy, GuidanceInputs, GuidanceSet, KeypointReprojectionEnergy,
-                                             MultiViewConsistencyEnergy, TemporalConsistencyEnergy)
+"""Guidance energies shared by every sampler that supports guidance (ScoreHMR eqs. 12-14, RoHM's foot skating
+eq. 12) and the inputs they read. Importing registers them in ``GUIDANCE``."""
+from unihmr.models.guidance.energies import (FootSkatingEnergy, GuidanceEnergy, GuidanceInputs, GuidanceSet,
+                                             KeypointReprojectionEnergy, MultiViewConsistencyEnergy, TemporalConsistencyEnergy)
 
-__all__ = ['GuidanceEnergy', 'GuidanceInputs', 'GuidanceSet', 'KeypointReprojectionEnergy',
+__all__ = ['FootSkatingEnergy', 'GuidanceEnergy', 'GuidanceInputs', 'GuidanceSet', 'KeypointReprojectionEnergy',
            'MultiViewConsistencyEnergy', 'TemporalConsistencyEnergy']

@@ -1,8 +1,11 @@
 """Guidance energies: differentiable costs of a predicted clean sample against observations (DESIGN section 5).
 
-Samplers that support guidance (ScoreHMR's DDIM loop, RoHM's DDPM sampling, ...) call a ``GuidanceSet`` on
-their current clean estimate and follow the gradient of its total. Each energy is a registered module with a
-config ``weight`` and the batch keys it ``requires``; a missing key fails on the first call, naming it.
+Samplers that support guidance (``samplers.diffusion``: ScoreHMR's DDIM loop, RoHM's DDPM sampling, ...) call a
+``GuidanceSet`` on their current clean estimate and follow the gradient of its total. Each energy is a
+registered module with a config ``weight``, the batch keys it ``requires`` (a missing key fails on the first
+call, naming it), the frame it reads (``frame``: the posed body in the camera ``'c'`` or world ``'w'`` frame, or
+None for the codec values), whether it depends on the camera offset gamma (``uses_offset``), and the levels at
+which it is active (``t_min`` <= t <= ``t_max``; RoHM applies its energies for t <= 100 only).
 
 Every energy maps ``GuidanceInputs`` to a per-sequence value (B,), so a sampler can stop each sequence on its
 own (ScoreHMR section 4.1 stops on the relative change of the guidance loss). Per-frame terms are summed
@@ -17,47 +20,71 @@ frames the keypoint weight would have to grow with the window: x120 for our 120-
 - ``TemporalConsistencyEnergy`` (eq. 14): squared difference of consecutive frames' clean estimates.
 - ``MultiViewConsistencyEnergy`` (eq. 13): squared distance of each view's body pose to the mean over the
   views of the same subject and time (``batch['view_group']``).
+- ``FootSkatingEnergy`` (RoHM eq. 12): world-frame foot-joint velocity where the predicted contact is on.
 
 The two consistency energies read the denormalised codec values (6D rotations, as ScoreHMR) unless
 ``normalized=True``, so their weights do not depend on the codec statistics.
 """
 from dataclasses import dataclass
-from typing import Callable, Optional, Sequence
+from typing import Optional, Sequence
 
 import torch
 from torch import nn
 
+from unihmr.body.joint_sets import FEET_JOINTS
 from unihmr.geometry import project_points
+from unihmr.models.estimate import Estimate
 from unihmr.registry import GUIDANCE
+
+DEFAULT_FPS = 30.0
 
 
 @dataclass
 class GuidanceInputs:
-    """What an energy may read.
+    """What an energy may read, built in one place (:meth:`from_estimate`) from a decoded estimate.
 
-    ``x0`` (B, T, D): the clean estimate in the codec's normalised coordinates; ``codec``: its codec;
-    ``batch``: the data-contract batch; ``valid`` (B, T) bool; ``posed``: a callable returning the posed body
-    (``BodyOutput``: ``coco17`` (B, T, 17, 3), ``joints`` (B, T, 22, 3)) in the camera frame, evaluated once
-    on first use; ``transl_offset`` (B, T, 3) or None: gamma, added to the camera-frame body.
+    ``batch``: the data-contract batch; ``valid`` (B, T) bool; ``estimate``: the decoded parameters (and predicted
+    ``contact``); ``body_model``: poses the estimate on first use per frame (:meth:`body`); ``x0`` (B, T, D) the
+    clean estimate in the codec's normalised coordinates and ``codec`` its codec (for codec-space energies);
+    ``transl_offset`` (B, T, 3) or None: gamma, added to the camera-frame body by the energies that use it.
     """
 
-    x0: torch.Tensor
-    codec: nn.Module
     batch: dict
     valid: torch.Tensor
-    posed: Optional[Callable] = None
+    estimate: Optional[Estimate] = None
+    body_model: Optional[nn.Module] = None
+    x0: Optional[torch.Tensor] = None
+    codec: Optional[nn.Module] = None
     transl_offset: Optional[torch.Tensor] = None
 
     def __post_init__(self):
-        self._posed = None
+        self._posed = {}
 
-    def body(self):
-        """The posed body (computed on first use, then cached)."""
-        if self._posed is None:
-            if self.posed is None:
-                raise ValueError('guidance: this energy needs the posed body, but the sampler gave none')
-            self._posed = self.posed()
-        return self._posed
+    @classmethod
+    def from_estimate(cls, estimate: Estimate, batch: dict, body_model: nn.Module, **codec_values) -> 'GuidanceInputs':
+        """Inputs for ``estimate`` of ``batch``; ``codec_values``: ``x0``, ``codec``, ``transl_offset``."""
+        valid = batch['valid'].bool() if 'valid' in batch else torch.ones(estimate.betas.shape[:2], dtype=torch.bool)
+        return cls(batch=batch, valid=valid.to(estimate.betas.device), estimate=estimate, body_model=body_model,
+                   **codec_values)
+
+    def body(self, frame: str = 'c'):
+        """The posed body (``BodyOutput``: ``joints`` (B, T, 22, 3), ``coco17`` (B, T, 17, 3)) in the camera
+        (``'c'``) or world (``'w'``) frame, computed on first use, then cached."""
+        if frame not in self._posed:
+            if self.estimate is None or self.body_model is None:
+                raise ValueError('guidance: this energy needs the posed body, but the sampler gave no estimate')
+            self._posed[frame] = self.body_model(**self.estimate.body_args(frame), return_verts=False)
+        return self._posed[frame]
+
+    @property
+    def contact(self) -> Optional[torch.Tensor]:
+        """Predicted contact probabilities (B, T, 4) of the estimate, or None."""
+        return None if self.estimate is None else self.estimate.contact
+
+    def fps(self) -> torch.Tensor:
+        """Frames per second of each sequence (B,), from ``batch['meta']`` (default 30)."""
+        metas = self.batch.get('meta') or [{}] * self.valid.shape[0]
+        return self.valid.new_tensor([float(meta.get('fps', DEFAULT_FPS)) for meta in metas], dtype=torch.float32)
 
 
 def _frame_sum(value: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
@@ -79,13 +106,22 @@ def _select(x0: torch.Tensor, codec, fields: Optional[Sequence[str]], normalized
 
 
 class GuidanceEnergy(nn.Module):
-    """Base: ``weight`` and the batch keys the energy ``requires``."""
+    """Base: ``weight``, the batch keys the energy ``requires``, the ``frame`` it reads, whether it ``uses_offset``
+    gamma, and its active levels ``t_min`` <= t <= ``t_max`` (None: no upper bound)."""
 
     requires: tuple = ()
+    frame: Optional[str] = None
+    uses_offset = False
 
-    def __init__(self, weight: float = 1.0):
+    def __init__(self, weight: float = 1.0, t_min: int = 0, t_max: Optional[int] = None):
         super().__init__()
-        self.weight = float(weight)
+        if t_max is not None and t_max < t_min:
+            raise ValueError(f'{type(self).__name__}: t_max {t_max} < t_min {t_min}')
+        self.weight, self.t_min, self.t_max = float(weight), int(t_min), t_max
+
+    def active(self, t: Optional[int]) -> bool:
+        """Whether the energy applies at level t (every level when t is None)."""
+        return t is None or (t >= self.t_min and (self.t_max is None or t <= self.t_max))
 
     def check(self, batch: dict) -> None:
         """Raise ``ValueError`` naming the batch keys this energy needs and the batch lacks."""
@@ -108,17 +144,19 @@ class KeypointReprojectionEnergy(GuidanceEnergy):
     """
 
     requires = ('kp2d', 'K', 'bbox')
+    frame = 'c'
+    uses_offset = True
 
     def __init__(self, weight: float = 1.0, sigma: float = 100.0, min_conf: float = 0.0,
-                 crop_size: Optional[float] = 224.0):
-        super().__init__(weight)
+                 crop_size: Optional[float] = 224.0, **active):
+        super().__init__(weight, **active)
         self.sigma, self.min_conf = float(sigma), float(min_conf)
         self.crop_size = None if crop_size is None else float(crop_size)
         if crop_size is None:
             self.requires = ('kp2d', 'K')
 
     def forward(self, inputs: GuidanceInputs) -> torch.Tensor:
-        points = inputs.body().coco17  # (B, T, 17, 3)
+        points = inputs.body('c').coco17  # (B, T, 17, 3)
         if inputs.transl_offset is not None:
             points = points + inputs.transl_offset[..., None, :]
         kp2d = inputs.batch['kp2d'].to(points)
@@ -137,8 +175,9 @@ class TemporalConsistencyEnergy(GuidanceEnergy):
     """ScoreHMR eq. 14: ``sum_n |x0^(n) - x0^(n-1)|^2`` over the coordinates of ``fields`` (None = all) and the
     pairs of consecutive valid frames."""
 
-    def __init__(self, weight: float = 1.0, fields: Optional[Sequence[str]] = None, normalized: bool = False):
-        super().__init__(weight)
+    def __init__(self, weight: float = 1.0, fields: Optional[Sequence[str]] = None, normalized: bool = False,
+                 **active):
+        super().__init__(weight, **active)
         self.fields = None if fields is None else tuple(fields)
         self.normalized = normalized
 
@@ -157,8 +196,9 @@ class MultiViewConsistencyEnergy(GuidanceEnergy):
 
     requires = ('view_group',)
 
-    def __init__(self, weight: float = 1.0, fields: Sequence[str] = ('body_pose',), normalized: bool = False):
-        super().__init__(weight)
+    def __init__(self, weight: float = 1.0, fields: Sequence[str] = ('body_pose',), normalized: bool = False,
+                 **active):
+        super().__init__(weight, **active)
         self.fields, self.normalized = tuple(fields), normalized
 
     def forward(self, inputs: GuidanceInputs) -> torch.Tensor:
@@ -169,22 +209,70 @@ class MultiViewConsistencyEnergy(GuidanceEnergy):
         return _frame_sum((x - mean).square().sum(-1), inputs.valid)
 
 
+FOOT_SKATING_FORMS = ('released', 'paper')
+
+
+@GUIDANCE.register_module()
+class FootSkatingEnergy(GuidanceEnergy):
+    """RoHM eq. 12: foot-joint velocity (world frame, m/s) where the predicted contact is on.
+
+    For each foot joint (``FEET_JOINTS``: ankles, feet) and each pair of consecutive valid frames whose first frame
+    has contact probability > ``contact_threshold``: ``form='released'`` (the authors' code) costs the speed above
+    ``threshold`` m/s, ``max(|v| - threshold, 0)``; ``form='paper'`` the squared velocity ``|v|^2``. Summed over the
+    feet and the frame pairs (this module's convention; the release averages them, so its weights divide by the
+    number of terms).
+    """
+
+    frame = 'w'
+
+    def __init__(self, weight: float = 1.0, form: str = 'released', threshold: float = 0.1,
+                 contact_threshold: float = 0.5, **active):
+        super().__init__(weight, **active)
+        if form not in FOOT_SKATING_FORMS:
+            raise ValueError(f'FootSkatingEnergy form: expected one of {FOOT_SKATING_FORMS}, got {form!r}')
+        self.form, self.threshold, self.contact_threshold = form, float(threshold), float(contact_threshold)
+
+    def forward(self, inputs: GuidanceInputs) -> torch.Tensor:
+        if inputs.contact is None:
+            raise ValueError('FootSkatingEnergy needs predicted contacts (an estimate with contact); it has none')
+        feet = inputs.body('w').joints[..., list(FEET_JOINTS), :]  # (B, T, 4, 3)
+        velocity = (feet[:, 1:] - feet[:, :-1]) * inputs.fps().to(feet)[:, None, None, None]  # m/s
+        if self.form == 'paper':
+            cost = velocity.square().sum(-1)
+        else:
+            cost = (velocity.norm(dim=-1) - self.threshold).clamp(min=0)
+        on = (inputs.contact[:, :-1] > self.contact_threshold).to(cost)  # (B, T - 1, 4)
+        pairs = inputs.valid[:, 1:] & inputs.valid[:, :-1]
+        return _frame_sum((cost * on).sum(-1), pairs)
+
+
 @GUIDANCE.register_module()
 class GuidanceSet(nn.Module):
     """Weighted sum of energies, built from a dict name -> energy config (None or weight 0 drops a term).
-    Returns ``(total (B,), {name: weighted (B,)})``."""
+    Called with ``t``, only the energies active at that level count. Returns ``(total (B,) or None when no term
+    is active, {name: weighted (B,)})``."""
 
     def __init__(self, energies: dict):
         super().__init__()
         built = {name: GUIDANCE.build(dict(cfg)) for name, cfg in (energies or {}).items() if cfg is not None}
         self.energies = nn.ModuleDict({name: energy for name, energy in built.items() if energy.weight != 0})
 
+    @property
+    def uses_offset(self) -> bool:
+        """Whether any energy depends on the camera offset gamma."""
+        return any(energy.uses_offset for energy in self.energies.values())
+
+    @property
+    def frames(self) -> set:
+        """The posed-body frames the energies read."""
+        return {energy.frame for energy in self.energies.values() if energy.frame is not None}
+
     def check(self, batch: dict) -> None:
         for energy in self.energies.values():
             energy.check(batch)
 
-    def forward(self, inputs: GuidanceInputs):
+    def forward(self, inputs: GuidanceInputs, t: Optional[int] = None):
         self.check(inputs.batch)
-        terms = {name: energy.weight * energy(inputs) for name, energy in self.energies.items()}
-        total = sum(terms.values()) if terms else inputs.x0.new_zeros(inputs.x0.shape[0])
+        terms = {name: energy.weight * energy(inputs) for name, energy in self.energies.items() if energy.active(t)}
+        total = sum(terms.values()) if terms else None
         return total, terms

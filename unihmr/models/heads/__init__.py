@@ -1,11 +1,9 @@
-"""Heads: one file per paradigm, all with loss() / predict() (see ``heads.base``).
-
-Importing this package registers the heads in ``unihmr.registry.HEADS``.
-"""
-from unihmr.models.heads.base import BaseHead, HeadOutput, impose_known
+"""Heads: one file per paradigm, all following the stage protocol of ``heads.base`` (``loss`` / ``predict`` ->
+``Estimate``). Importing this package registers the heads in ``unihmr.registry.HEADS``."""
+from unihmr.models.heads.base import BaseHead, impose_known
 from unihmr.models.heads.diffusion_prior import DiffusionPriorHead
 from unihmr.models.heads.flow_matching import FlowMatchingHead
 from unihmr.models.heads.regression import RegressionHead
 from unihmr.models.heads.scorehmr_refiner import ScoreHMRRefiner
 
-__all__ = ['BaseHead', 'DiffusionPriorHead', 'FlowMatchingHead', 'HeadOutput', 'RegressionHead', 'ScoreHMRRefiner', 'impose_known']
+__all__ = ['BaseHead', 'DiffusionPriorHead', 'FlowMatchingHead', 'RegressionHead', 'ScoreHMRRefiner', 'impose_known']

@@ -1,60 +1,44 @@
-"""Common head interface (DESIGN section 5): ``HeadOutput`` and the abstract ``BaseHead``.
+"""The stage protocol (DESIGN section 5; docs/architecture.md, "Adding a head") and the shared ``BaseHead``.
 
-Every head owns a codec (its target representation) and answers
+Every stage, refiners included, answers
 
-- ``loss(cond, batch, known=None) -> dict[str, Tensor]``: named losses; the recoverer backpropagates
-  their sum (mmengine's ``parse_losses`` sums the keys containing 'loss');
-- ``predict(cond, batch, known=None, num_samples=1, **sampler_cfg) -> HeadOutput``.
+- ``loss(cond, batch, history) -> dict[str, Tensor]``: named losses; the recoverer backpropagates their sum
+  (mmengine's ``parse_losses`` sums the keys containing 'loss');
+- ``predict(cond, batch, history, num_samples=1, num_steps=None, **options) -> Estimate``.
 
-``cond`` (B, T, C) are the per-frame condition tokens of the recoverer's shared encoder; ``batch`` the
-data-contract batch (``valid``, ``bbox``, ``K``, ``R_w2c`` at least; GT targets for ``loss``).
+``cond`` (B, T, C): the per-frame tokens of the recoverer's shared encoder, or None when it has none; ``batch``:
+the data-contract batch (``valid``, ``bbox``, ``K``, ``R_w2c`` at least; GT targets for ``loss``); ``history``:
+stage name -> the ``Estimate`` of an earlier stage (and ``'gt'`` where a baseline puts the ground truth there).
+A head names the earlier estimates it reads in ``inputs`` (default: the stage before it) and decides how to use
+them: impose fields (FactorizedHMR, :meth:`BaseHead.known_from`), condition on them, or invert them (ScoreHMR).
+``num_steps`` is the one budget knob of every generative head (ODE steps, DDIM / DDPM steps, decoding
+iterations); a deterministic head takes none (``takes_steps = False``).
 
-``known``: what an earlier stage fixed (e.g. FactorizedHMR's Stage-1 anchor), either the earlier stage's
-``HeadOutput`` or a dict ``x`` (B, T, dim) normalised values + ``mask`` (dim,) or (B, T, dim) bool.
-:meth:`BaseHead.resolve_known` turns a ``HeadOutput`` into that dict for the head's own codec: the fields
-``codec.known_fields`` are re-encoded from the earlier stage's decoded SMPL-X parameters. Heads re-impose
-the known coordinates on what they output.
+Windowing: the default :meth:`BaseHead.predict` cuts long sequences into ``windowing`` spans, asks
+:meth:`BaseHead.sample_window` for each window's normalised representation (and its S samples), cross-fades
+them (``models.windowing``) and decodes once (:meth:`BaseHead.to_estimate`). A head whose representation must
+not be averaged overrides ``predict``.
 
-Conditioning (:meth:`BaseHead.build_conditioning`, shared by every head): tokens come from the shared
-``cond`` or from the head's own ``encoder`` (needed when the head drops modalities for classifier-free
-guidance, or must not share a frozen earlier stage's encoder), projected by ``in_proj`` to the backbone
-width, plus optionally the compact anchor condition of FactorizedHMR section 3.3 (``anchor_condition``):
-an MLP of the known camera-frame root orientation and torso pose (normalised codec coordinates).
+Conditioning (:meth:`BaseHead.build_conditioning`): tokens come from the shared ``cond`` or from the head's own
+``encoder`` (needed when the head drops modalities for classifier-free guidance), projected by ``in_proj`` to the
+backbone width, plus optionally a compact condition of the known fields of an earlier stage
+(``anchor_fields``: FactorizedHMR section 3.3, an MLP of the known camera-frame root orientation and torso pose).
 
 Body model: the recoverer owns it and passes the same instance to every head (``default_args``). A head keeps
 it in a plain tuple attribute (``_body_model_ref``), so it is neither a submodule nor in ``state_dict``;
-``_apply`` forwards ``.to()`` / ``.float()`` etc. to it. ``loss`` / ``predict`` also accept
-``body_model=`` to override it per call.
+``_apply`` forwards ``.to()`` / ``.float()`` etc. to it.
 """
-from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
 import torch
 from torch import nn
 
-from unihmr.codecs.gvhmr import with_camera_joints
+from unihmr.body.posing import with_camera_joints
+from unihmr.models.batch_ops import repeat_batch, slice_time
 from unihmr.models.encoders.condition_encoder import mlp
+from unihmr.models.estimate import Estimate
+from unihmr.models.windowing import Windowing
 from unihmr.registry import ENCODERS
-
-ANCHOR_CONDITION_FIELDS = ('global_orient_c', 'body_pose_torso')  # FactorizedHMR: "root orientation and torso poses"
-
-
-@dataclass
-class HeadOutput:
-    """What ``predict`` returns.
-
-    ``x`` (B, T, dim) normalised representation (the mean / first sample when S > 1); ``smpl_params_c`` /
-    ``smpl_params_w`` body-model-ready dicts (``global_orient`` (B, T, 3), ``transl`` (B, T, 3), ``body_pose``
-    (B, T, 21, 3), ``betas`` (B, T, 10)); ``smpl_params``: the same in data-contract names; ``contact`` (B, T, 4)
-    probabilities; ``samples``: optional dict of per-sample tensors with a leading S (``x`` (S, B, T, dim), ...).
-    """
-
-    x: torch.Tensor
-    smpl_params_c: dict
-    smpl_params_w: dict
-    contact: Optional[torch.Tensor] = None
-    smpl_params: Optional[dict] = None
-    samples: Optional[dict] = None
 
 
 def build_part(registry, cfg) -> nn.Module:
@@ -79,26 +63,43 @@ def impose_known(x: torch.Tensor, known: Optional[dict]) -> torch.Tensor:
     return torch.where(mask, known['x'].to(x), x)
 
 
-class BaseHead(nn.Module):
-    """Abstract head: a codec plus the body-model holder and the shared decode into ``HeadOutput``.
+def check_num_samples(num_samples) -> int:
+    if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
+        raise ValueError(f'num_samples: expected a positive integer, got {num_samples!r}')
+    return num_samples
 
-    ``sampler_options``: the keyword options its ``predict`` accepts (the recoverer routes ``sampler_cfg``
-    entries to the heads that accept them).
+
+class BaseHead(nn.Module):
+    """A stage: optional codec, body-model holder, the earlier estimates it reads, and the default windowed predict.
+
+    Class attributes: ``predict_options`` (keyword options of ``predict`` besides ``num_samples`` / ``num_steps``;
+    the recoverer routes its ``sampler_cfg`` entries to the stages that accept them), ``takes_steps`` (whether
+    ``num_steps`` applies), ``trainable`` (whether ``loss`` trains it here; a refiner loads its own weights).
+
+    Args:
+        codec: the head's representation (None for a head that borrows one, e.g. a refiner's prior).
+        body_model: given by the recoverer.
+        inputs: names of the earlier estimates in ``history`` that the head reads (the recoverer's default: the
+            stage before it).
+        windowing: ``Windowing`` or its arguments (given by the recoverer: its ``window`` / ``overlap``).
     """
 
-    sampler_options = ()
+    predict_options: tuple = ()
+    takes_steps = False
+    trainable = True
 
-    def __init__(self, codec: nn.Module, body_model: Optional[nn.Module] = None):
+    def __init__(self, codec: Optional[nn.Module] = None, body_model: Optional[nn.Module] = None,
+                 inputs: Sequence[str] = (), windowing=None):
         super().__init__()
-        self.codec = codec
+        if codec is not None:
+            self.codec = codec
         self._body_model_ref = (body_model,)  # tuple: not a submodule, not in state_dict
+        self.inputs = tuple(inputs or ())
+        self.windowing = windowing if isinstance(windowing, Windowing) else Windowing(**(windowing or {}))
 
     @property
     def body_model(self) -> Optional[nn.Module]:
         return self._body_model_ref[0]
-
-    def set_body_model(self, body_model: Optional[nn.Module]) -> None:
-        self._body_model_ref = (body_model,)
 
     def _apply(self, fn, *args, **kwargs):
         super()._apply(fn, *args, **kwargs)
@@ -106,19 +107,52 @@ class BaseHead(nn.Module):
             self.body_model._apply(fn, *args, **kwargs)
         return self
 
+    # ---------------------------------------------------------------------------------- history
+    def reads(self, training: bool = False) -> tuple:
+        """Names of the ``history`` entries the head needs (in training or at inference); the recoverer computes
+        earlier estimates only for the stages that need them."""
+        return self.inputs
+
+    def earlier(self, history: Optional[dict], required: bool = True) -> Optional[Estimate]:
+        """The estimate of the first of ``inputs`` in ``history`` (None when not required and absent)."""
+        name = self.inputs[0] if self.inputs else None
+        found = None if name is None or history is None else history.get(name)
+        if found is None and required:
+            raise ValueError(f'{type(self).__name__}: needs the estimate of an earlier stage ({name or "inputs=()"}); '
+                             f'history has {sorted(history or {})}')
+        return found
+
+    def known_from(self, history: Optional[dict], batch: dict) -> Optional[dict]:
+        """The codec's ``known_fields`` re-encoded from the earlier estimate: dict ``x`` (B, T, dim) normalised
+        (other coordinates at the mean) and ``mask`` (dim,) bool; None when the codec has no known fields or no
+        earlier estimate is there."""
+        earlier = self.earlier(history, required=False)
+        if earlier is None or not self.codec.known_fields:
+            return None
+        anchor = dict(batch, smpl_params=earlier.params)
+        if getattr(self.codec, 'needs_joints', False):
+            anchor = with_camera_joints(anchor, self.body_model)
+        x = self.codec.encode(anchor, names=self.codec.known_fields).detach()
+        return dict(x=x, mask=self.codec.known_mask)
+
     # ------------------------------------------------------------------------------ conditioning
-    def build_conditioning(self, in_width: int, width: int, encoder: Optional[dict] = None,
-                           anchor_condition: bool = False, hidden: Optional[int] = None) -> None:
-        """Create ``encoder`` (own, optional), ``in_proj`` (tokens -> ``width``) and ``anchor_mlp`` (optional)."""
+    def build_conditioning(self, in_width: Optional[int], width: int, encoder: Optional[dict] = None,
+                           anchor_fields: Sequence[str] = (), hidden: Optional[int] = None) -> None:
+        """Create ``encoder`` (own, optional), ``in_proj`` (tokens -> ``width``) and ``anchor_mlp`` (when
+        ``anchor_fields`` names known codec fields)."""
         self.encoder = ENCODERS.build(dict(encoder)) if isinstance(encoder, dict) else encoder
-        self.in_proj = nn.Linear(self.encoder.width if self.encoder is not None else in_width, width)
-        self.anchor_mlp = None
-        if anchor_condition:
-            missing = [name for name in ANCHOR_CONDITION_FIELDS if name not in self.codec.known_fields]
+        source = self.encoder.width if self.encoder is not None else in_width
+        if source is None:
+            raise ValueError(f'{type(self).__name__}: no condition tokens (the recoverer has no encoder); give the '
+                             'head its own encoder=dict(type="ConditionEncoder", ...)')
+        self.in_proj = nn.Linear(source, width)
+        self.anchor_fields, self.anchor_mlp = tuple(anchor_fields or ()), None
+        if self.anchor_fields:
+            missing = [name for name in self.anchor_fields if name not in self.codec.known_fields]
             if missing:
-                raise ValueError(f'anchor_condition needs {ANCHOR_CONDITION_FIELDS} among the codec known_fields '
-                                 f'{self.codec.known_fields}; missing {missing}')
-            size = sum(self.codec.fields[name] for name in ANCHOR_CONDITION_FIELDS)
+                raise ValueError(f'anchor condition fields {missing} are not among the codec known_fields '
+                                 f'{self.codec.known_fields}')
+            size = sum(self.codec.fields[name] for name in self.anchor_fields)
             self.anchor_mlp = mlp(size, hidden or width, width)
 
     @property
@@ -126,7 +160,7 @@ class BaseHead(nn.Module):
         """Whether the head reads the recoverer's shared condition tokens (no own encoder)."""
         return getattr(self, 'encoder', None) is None
 
-    def tokens(self, cond: torch.Tensor, batch: dict, known: Optional[dict] = None, drop=()) -> torch.Tensor:
+    def tokens(self, cond: Optional[torch.Tensor], batch: dict, known: Optional[dict] = None, drop=()) -> torch.Tensor:
         """Backbone-width input tokens (B, T, width): shared ``cond`` or own-encoder tokens (with ``drop``,
         see ``ConditionEncoder.forward``), projected, plus the anchor condition of ``known`` (resolved dict)."""
         if self.encoder is not None:
@@ -138,9 +172,9 @@ class BaseHead(nn.Module):
         tokens = self.in_proj(features)
         if self.anchor_mlp is not None:
             if known is None:
-                raise ValueError(f'{type(self).__name__}: anchor_condition needs the known anchor of an earlier stage')
+                raise ValueError(f'{type(self).__name__}: the anchor condition needs the estimate of an earlier stage')
             x = known['x'].to(tokens)
-            anchor = torch.cat([x[..., self.codec.slices[name]] for name in ANCHOR_CONDITION_FIELDS], dim=-1)
+            anchor = torch.cat([x[..., self.codec.slices[name]] for name in self.anchor_fields], dim=-1)
             tokens = tokens + self.anchor_mlp(anchor)
         return tokens
 
@@ -150,30 +184,57 @@ class BaseHead(nn.Module):
             return with_camera_joints(batch, body_model or self.body_model)
         return batch
 
-    def resolve_known(self, known, batch: dict) -> Optional[dict]:
-        """``known`` (an earlier ``HeadOutput``, a dict ``x`` / ``mask`` or None) -> dict ``x`` (B, T, dim), ``mask``
-        (dim,) for this head's codec, or None when the codec has no known fields or nothing is known."""
-        if known is None or isinstance(known, dict):
-            return known
-        if not self.codec.known_fields:
-            return None
-        anchor = dict(batch, smpl_params=known.smpl_params)
-        if getattr(self.codec, 'needs_joints', False):
-            anchor = with_camera_joints(anchor, self.body_model)
-        x = self.codec.encode(anchor, names=self.codec.known_fields).detach()
-        return dict(x=x, mask=self.codec.known_mask)
+    # ----------------------------------------------------------------------------------- decode
+    def decode_fill(self, batch: dict, history: Optional[dict]) -> Optional[dict]:
+        """Unnormalised values of fields outside the codec's layout for decoding (default: placeholders)."""
+        return None
 
-    def decode(self, x: torch.Tensor, batch: dict, **decode_cfg) -> HeadOutput:
-        """Normalised ``x`` (B, T, dim) -> ``HeadOutput`` via the codec."""
-        out = self.codec.decode(x, batch, **decode_cfg)
-        return HeadOutput(x=x, smpl_params_c=out['smpl_params_c'], smpl_params_w=out['smpl_params_w'],
-                          contact=out.get('contact'), smpl_params=out.get('smpl_params'))
+    def to_estimate(self, x: torch.Tensor, samples: Optional[torch.Tensor], batch: dict,
+                    history: Optional[dict]) -> Estimate:
+        """Normalised ``x`` (B, T, dim) and optional ``samples`` (S, B, T, dim) -> ``Estimate`` (one decode of the
+        point estimate, one batched decode of the samples)."""
+        fill = self.decode_fill(batch, history)
+        decoded = self.codec.decode(x, batch, **({'fill': fill} if fill else {}))
+        estimate = Estimate.from_params(decoded['smpl_params'], contact=decoded.get('contact'))
+        if samples is None:
+            return estimate
+        num = samples.shape[0]
+        fill_s = None if not fill else repeat_batch(fill, num)
+        many = self.codec.decode(samples.flatten(0, 1), repeat_batch(batch, num), **({'fill': fill_s} if fill else {}))
+        return estimate.with_params(samples={name: value.unflatten(0, (num, -1))
+                                             for name, value in many['smpl_params'].items()})
 
-    def loss(self, cond: torch.Tensor, batch: dict, known: Optional[dict] = None, **kwargs) -> dict:
+    # --------------------------------------------------------------------------------- protocol
+    def loss(self, cond: Optional[torch.Tensor], batch: dict, history: Optional[dict] = None) -> dict:
         """Named losses for condition tokens ``cond`` (B, T, C) and the GT ``batch``."""
         raise NotImplementedError(f'{type(self).__name__} must implement loss (abstract in BaseHead)')
 
-    def predict(self, cond: torch.Tensor, batch: dict, known: Optional[dict] = None, num_samples: int = 1,
-                **sampler_cfg) -> HeadOutput:
-        """Decoded prediction(s) for condition tokens ``cond`` (B, T, C)."""
-        raise NotImplementedError(f'{type(self).__name__} must implement predict (abstract in BaseHead)')
+    def sample_window(self, cond: Optional[torch.Tensor], batch: dict, history: dict, num_samples: int,
+                      num_steps: Optional[int], **options) -> tuple:
+        """One window -> (point estimate (B, T, dim), samples (S, B, T, dim) or None), normalised codec values."""
+        raise NotImplementedError(f'{type(self).__name__} must implement sample_window or predict')
+
+    @torch.no_grad()
+    def predict(self, cond: Optional[torch.Tensor], batch: dict, history: Optional[dict] = None, num_samples: int = 1,
+                num_steps: Optional[int] = None, **options) -> Estimate:
+        """The estimate of the whole sequence: windows of :meth:`sample_window`, cross-faded, decoded once."""
+        check_num_samples(num_samples)
+        unknown = sorted(set(options) - set(self.predict_options))
+        if unknown:
+            raise TypeError(f'{type(self).__name__}.predict: unexpected options {unknown}; '
+                            f'accepted: {sorted(self.predict_options)}')
+        if num_steps is not None and not self.takes_steps:
+            raise ValueError(f'{type(self).__name__} is deterministic: num_steps does not apply (got {num_steps})')
+        history = history or {}
+        num_frames = batch['valid'].shape[1]
+        spans = self.windowing.spans(num_frames)
+        points, samples = [], []
+        for start, end in spans:
+            part_cond = None if cond is None else cond[:, start:end]
+            point, sample = self.sample_window(part_cond, slice_time(batch, start, end),
+                                               slice_time(history, start, end), num_samples, num_steps, **options)
+            points.append(point)
+            samples.append(sample)
+        x = self.windowing.blend(points, spans, num_frames, time_dim=1)
+        many = None if samples[0] is None else self.windowing.blend(samples, spans, num_frames, time_dim=2)
+        return self.to_estimate(x, many, batch, history)

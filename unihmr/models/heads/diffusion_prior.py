@@ -4,8 +4,9 @@ It diffuses the per-frame pose vector of its codec (default: the 6D camera-frame
 body rotations, 132 values; add ``'betas'`` to the codec fields to model the shape too) with a
 ``ResMLPDenoiser`` conditioned on the frame's image features. Training: the noise-prediction loss of eq. 11
 with the ``diffusers`` ``DDPMScheduler`` (1000 steps, cosine schedule), one timestep per frame, over valid
-frames. ``predict`` draws poses from the prior by deterministic DDIM from pure noise; the fields outside its
-layout (shape, camera, world motion) come from ``known`` (an earlier stage's output) or are placeholders.
+frames. ``predict`` draws poses from the prior by deterministic DDIM from pure noise (``num_steps`` DDIM
+steps, the shared ``DiffusionSampler``); the fields outside its layout (shape, camera, world motion) come from
+the earlier estimate named in ``inputs`` or are placeholders.
 """
 from typing import Optional
 
@@ -13,9 +14,10 @@ import torch
 from diffusers import DDPMScheduler
 from torch import nn
 
-from unihmr.models.heads.base import BaseHead, HeadOutput
+from unihmr.models.batch_ops import repeat_batch
+from unihmr.models.heads.base import BaseHead, build_part
 from unihmr.models.losses import masked_mean
-from unihmr.models.samplers import DDIMLoop, noise_schedule_args
+from unihmr.models.samplers import DiffusionSampler, noise_schedule_args
 from unihmr.registry import BACKBONES, CODECS, HEADS
 from unihmr.utils.validation import check_tensor
 
@@ -29,23 +31,24 @@ class DiffusionPriorHead(BaseHead):
         denoiser: ``ResMLPDenoiser`` config without ``in_dim`` / ``cond_dim`` (set from the codec and ``feat_dim``).
         feat_dim: width of ``batch['img_feat']``, the condition.
         num_train_timesteps / beta_schedule: the noise schedule (1000, cosine = ``'squaredcos_cap_v2'``).
-        sample_step: DDIM step spacing of ``predict``.
-        in_width, body_model: given by the recoverer (unused: the prior reads only the image features).
+        num_steps: DDIM steps of ``predict`` (a divisor of ``num_train_timesteps``).
+        in_width, body_model, inputs, windowing: given by the recoverer (the prior reads only the image features).
     """
 
-    sampler_options = ('sample_step',)
+    takes_steps = True
 
     def __init__(self, codec: dict = dict(type='GVHMRCodec', fields=('global_orient_c', 'body_pose')),
                  denoiser: dict = dict(type='ResMLPDenoiser'), feat_dim: int = 64, num_train_timesteps: int = 1000,
-                 beta_schedule: str = 'squaredcos_cap_v2', sample_step: int = 20, in_width: Optional[int] = None,
-                 body_model: Optional[nn.Module] = None):
-        super().__init__(codec if isinstance(codec, nn.Module) else CODECS.build(codec), body_model)
+                 beta_schedule: str = 'squaredcos_cap_v2', num_steps: int = 50, in_width: Optional[int] = None,
+                 body_model: Optional[nn.Module] = None, inputs=(), windowing=None):
+        super().__init__(build_part(CODECS, codec), body_model, inputs, windowing)
         self.feat_dim = int(feat_dim)
         self.denoiser = BACKBONES.build(dict(denoiser, in_dim=self.codec.dim, cond_dim=self.feat_dim))
         self.schedule = dict(num_train_timesteps=num_train_timesteps, beta_schedule=beta_schedule)
         self.noise_scheduler = DDPMScheduler(**noise_schedule_args(**self.schedule))
-        self.sample_step = int(sample_step)
-        DDIMLoop(**self.schedule, tau=num_train_timesteps - sample_step, step=sample_step)  # validates sample_step
+        self.sampler = DiffusionSampler(**self.schedule, prediction_type='epsilon', kind='ddim')
+        self.num_steps = int(num_steps)
+        self.sampler.timesteps(self.num_steps)  # validates num_steps
 
     @property
     def uses_shared_cond(self) -> bool:
@@ -63,7 +66,7 @@ class DiffusionPriorHead(BaseHead):
         """Predicted noise (B, T, dim) of ``x_t`` (B, T, dim) at levels ``t`` (int or (B, T))."""
         return self.denoiser(x_t, t, features.to(x_t))
 
-    def loss(self, cond: torch.Tensor, batch: dict, known=None) -> dict:
+    def loss(self, cond, batch: dict, history: Optional[dict] = None) -> dict:
         """Eq. 11: ``|eps(x_t, t, c) - eps|^2``, mean over coordinates and valid frames."""
         x0 = self.codec.encode(batch)
         noise = torch.randn_like(x0)
@@ -74,28 +77,22 @@ class DiffusionPriorHead(BaseHead):
         valid = batch['valid'].bool()[..., None] if 'valid' in batch else torch.ones_like(error, dtype=torch.bool)
         return {'loss_diffusion': masked_mean(error, valid)}
 
-    def fill_from(self, known, batch: dict) -> Optional[dict]:
-        """Unnormalised fields outside the layout, taken from an earlier stage's ``HeadOutput`` (else None)."""
-        if known is None or isinstance(known, dict):
+    def fill_from(self, earlier, batch: dict) -> Optional[dict]:
+        """Unnormalised fields outside the layout, taken from an earlier ``Estimate`` (else None)."""
+        if earlier is None:
             return None
         needed = getattr(self.codec, 'DECODED_FIELDS', tuple(self.codec.available_fields))
         missing = [name for name in needed if name not in self.codec.fields]
-        return self.codec.encode_fields(dict(batch, smpl_params=known.smpl_params), names=missing)
+        return self.codec.encode_fields(dict(batch, smpl_params=earlier.params), names=missing)
 
-    @torch.no_grad()
-    def predict(self, cond: torch.Tensor, batch: dict, known=None, num_samples: int = 1,
-                sample_step: Optional[int] = None) -> HeadOutput:
-        """Poses drawn from the prior (DDIM from pure noise); S > 1 adds ``samples['x']`` (S, B, T, dim)."""
-        if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
-            raise ValueError(f'num_samples: expected a positive integer, got {num_samples!r}')
-        step = self.sample_step if sample_step is None else int(sample_step)
-        loop = DDIMLoop(**self.schedule, tau=self.schedule['num_train_timesteps'] - step, step=step)
-        features = self.condition(batch)
-        shape = (*features.shape[:2], self.codec.dim)
-        samples = torch.stack([
-            loop.sample(lambda x, t: self.eps(x, t, features), torch.randn(shape, device=features.device))
-            for _ in range(num_samples)])
-        out = self.decode(samples[0], batch, fill=self.fill_from(known, batch))
-        if num_samples > 1:
-            out.samples = dict(x=samples)
-        return out
+    def decode_fill(self, batch: dict, history: Optional[dict]) -> Optional[dict]:
+        return self.fill_from(self.earlier(history, required=False), batch)
+
+    def sample_window(self, cond, batch: dict, history: dict, num_samples: int, num_steps: Optional[int] = None) -> tuple:
+        """Poses drawn from the prior (DDIM from pure noise), the S samples in one batched pass."""
+        levels = self.sampler.timesteps(self.num_steps if num_steps is None else int(num_steps))
+        features = repeat_batch(self.condition(batch), num_samples)  # (S * B, T, feat_dim)
+        noise = torch.randn(*features.shape[:2], self.codec.dim, device=features.device)
+        x = self.sampler.sample(lambda x_t, t: self.eps(x_t, t, features), noise, levels)
+        samples = x.unflatten(0, (num_samples, -1))
+        return samples[0], (samples if num_samples > 1 else None)

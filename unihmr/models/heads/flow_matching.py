@@ -7,10 +7,11 @@ source noise eps~ (per-coordinate std ``noise_scale``: 0.5 on joint positions, 1
     L_FM = mean over unknown coordinates and valid frames of (v(z_t, t, c) - (z - eps~))^2     (eq. 7)
 
 The clean sample predicted at t, ``z_t + (1 - t) v`` with z_K re-imposed, is decoded and supervised by the
-shared ``SMPLXLossSet`` (geometry losses, the joint-bone consistency of eq. 8 and the ramped direct
-projection loss of eq. 9 by default). Sampling starts z_U from noise and integrates the field with
-``ODESampler`` (torchdiffeq; Euler, 50 steps by default), z_K held fixed; classifier-free guidance follows
-``samplers.cfg`` (the unconditional branch drops keypoint rays and image features only).
+shared ``SMPLXLossSet`` (geometry losses; the method config adds the joint-bone consistency of eq. 8 and the
+ramped direct projection loss of eq. 9: ``configs/_base_/models/factorizedhmr.py``). Sampling starts z_U from noise and integrates the field with
+``ODESampler`` (torchdiffeq; Euler, 50 steps by default; ``num_steps`` sets the step count), z_K held fixed;
+classifier-free guidance follows ``samplers.cfg`` (the config names the dropped modalities: FactorizedHMR drops
+keypoint rays and image features only).
 
 Network: tokens (own encoder + anchor condition, ``heads.base``) + Linear(z_t) + time embedding (diffusers
 ``Timesteps`` / ``TimestepEmbedding``) -> backbone -> MLP (zero-initialised last layer). With
@@ -26,8 +27,9 @@ import torch
 from diffusers.models.embeddings import TimestepEmbedding, Timesteps
 from torch import nn
 
-from unihmr.models.heads.base import BaseHead, HeadOutput, build_part, output_mlp
-from unihmr.models.losses import SMPLXLossSet, masked_mean, merge_loss_cfg
+from unihmr.models.batch_ops import repeat_batch
+from unihmr.models.heads.base import BaseHead, build_part, output_mlp
+from unihmr.models.losses import SMPLXLossSet, masked_mean
 from unihmr.models.samplers import ClassifierFreeGuidance, ODESampler
 from unihmr.registry import BACKBONES, CODECS, HEADS
 
@@ -35,20 +37,6 @@ TIME_SCALE = 1000.0  # t in [0, 1] is scaled to the diffusion-style range the si
 ANCHOR_SOURCES = ('previous', 'gt')
 PREDICTIONS = ('velocity', 'data')
 POINT_ESTIMATES = ('first', 'mean')
-# Stage-2 losses (FactorizedHMR section 3.4) on top of the shared defaults: the target term is restricted to
-# unknown coordinates by the head; no contact field in the eq. 3 latent.
-FLOW_LOSSES = dict(
-    contact=None,
-    transl_c=dict(type='CameraTranslationLoss', weight=1.0),  # 0 gradient while tau_c is known (the default)
-    consistency=dict(type='JointBoneConsistencyLoss', weight=1.0),
-    proj_non_torso=dict(type='ReprojectionLoss', weight=1.0, joints='non_torso', distance='robust', delta=0.02,
-                        ramp_iters=1000),
-)
-
-
-def _repeat(value: Optional[torch.Tensor], times: int) -> Optional[torch.Tensor]:
-    """(B, ...) -> (times * B, ...), sample-major (rows s * B + b); None stays None."""
-    return None if value is None else value.repeat(times, *([1] * (value.dim() - 1)))
 
 
 @HEADS.register_module()
@@ -60,33 +48,34 @@ class FlowMatchingHead(BaseHead):
             known_fields=FACTORIZED_KNOWN)``.
         backbone: backbone config (``RoPETransformer``). in_width: width of the shared tokens.
         encoder: own condition-encoder config (needed for guidance, which drops modalities).
-        anchor_condition: add the compact torso-pose condition of the anchor (section 3.3).
+        anchor_fields: known fields embedded as the compact anchor condition (section 3.3: the camera-frame root
+            orientation and the torso pose, ``('global_orient_c', 'body_pose_torso')``).
         noise_scale: field name -> source-noise std (default 0.5 on the joint-position fields).
         guidance: ``ClassifierFreeGuidance`` arguments (``scale``, ``drop_prob``, ``dropped``).
         sampler: ``ODESampler`` arguments (``solver``, ``steps``, ``rtol``, ``atol``).
         anchor_source: train on the earlier stage's predicted anchor ('previous', the paper) or the GT one ('gt').
-        losses / loss_cfg: ``SMPLXLossSet`` terms merged over ``FLOW_LOSSES``; fm_weight: weight of eq. 7.
+        losses / loss_cfg: ``SMPLXLossSet`` terms merged over its defaults; fm_weight: weight of eq. 7.
         time_dim: width of the sinusoidal time features. hidden: output-MLP width (default backbone width).
         point_estimate: what ``predict`` decodes when S > 1: the 'first' sample or the 'mean' of the S
             samples (normalised coordinates; rotations re-orthonormalised by the 6D decoding).
         prediction: what the network outputs, 'velocity' or the clean sample ('data'; see the module docstring).
         min_gap: the floor of 1 - t in the 'data' parameterisation.
+        inputs / windowing: see ``BaseHead`` (given by the recoverer); the anchor is the first of ``inputs``.
     """
 
-    sampler_options = ('solver', 'steps', 'guidance_scale')
+    predict_options = ('solver', 'guidance_scale')
+    takes_steps = True
 
     def __init__(self, codec: dict, backbone=dict(type='RoPETransformer'), in_width: int = 256,
-                 encoder: Optional[dict] = None, anchor_condition: bool = True, noise_scale: Optional[dict] = None,
+                 encoder: Optional[dict] = None, anchor_fields=(), noise_scale: Optional[dict] = None,
                  guidance: Optional[dict] = None, sampler: Optional[dict] = None, anchor_source: str = 'previous',
                  losses: Optional[dict] = None, loss_cfg: Optional[dict] = None, fm_weight: float = 1.0,
                  time_dim: int = 128, hidden: Optional[int] = None, body_model: Optional[nn.Module] = None,
                  torso_split=None, point_estimate: str = 'first', prediction: str = 'velocity',
-                 min_gap: float = 0.05):
+                 min_gap: float = 0.05, inputs=(), windowing=None):
         if isinstance(codec, dict) and torso_split is not None:
             codec = dict(codec, torso_split=codec.get('torso_split', torso_split))
-        super().__init__(build_part(CODECS, codec), body_model)
-        if not self.codec.known_fields and anchor_condition:
-            raise ValueError('FlowMatchingHead: anchor_condition needs codec known_fields (the anchor)')
+        super().__init__(build_part(CODECS, codec), body_model, inputs, windowing)
         if anchor_source not in ANCHOR_SOURCES:
             raise ValueError(f'anchor_source: expected one of {ANCHOR_SOURCES}, got {anchor_source!r}')
         if prediction not in PREDICTIONS:
@@ -101,7 +90,7 @@ class FlowMatchingHead(BaseHead):
         width = getattr(self.backbone, 'width', None) or backbone['width']
         self.guidance = ClassifierFreeGuidance(**(guidance or {}))
         self.sampler = ODESampler(**(sampler or {}))
-        self.build_conditioning(in_width, width, encoder, anchor_condition, hidden)
+        self.build_conditioning(in_width, width, encoder, anchor_fields, hidden)
         if self.encoder is not None:
             self.encoder.check_drop(self.guidance.dropped)
         elif self.guidance.dropped and (self.guidance.drop_prob > 0 or self.guidance.uses_uncond()):
@@ -114,8 +103,7 @@ class FlowMatchingHead(BaseHead):
         self.out_mlp = output_mlp(width, hidden, self.codec.dim)
         scale = self.codec.field_weights({'joints_torso': 0.5, 'joints_non_torso': 0.5, **(noise_scale or {})})
         self.register_buffer('noise_std', scale, persistent=False)
-        self.register_buffer('train_step', torch.zeros((), dtype=torch.long))  # drives loss ramps; checkpointed
-        self.loss_set = SMPLXLossSet(losses, defaults=merge_loss_cfg(FLOW_LOSSES), **(loss_cfg or {}))
+        self.loss_set = SMPLXLossSet(losses, **(loss_cfg or {}))
         self.loss_set.check_codec(self.codec)
 
     # ------------------------------------------------------------------------------------ network
@@ -132,13 +120,18 @@ class FlowMatchingHead(BaseHead):
             return (out - z_t) / (1 - t).clamp(min=gap)[:, None, None].to(out)
         return out
 
-    def known_coordinates(self, z_gt: Optional[torch.Tensor], known, batch: dict) -> dict:
+    def reads(self, training: bool = False) -> tuple:
+        """Training on the GT anchor (``anchor_source='gt'``) needs no earlier estimate."""
+        return () if training and self.anchor_source == 'gt' else self.inputs
+
+    def known_coordinates(self, z_gt: Optional[torch.Tensor], history: Optional[dict], batch: dict) -> dict:
         """The anchor as a resolved ``known`` dict: the earlier stage's (``anchor_source='previous'``) or, with
-        'gt' or no earlier stage, the GT z_K (training only)."""
-        resolved = self.resolve_known(known, batch) if self.anchor_source == 'previous' else None
+        'gt' or no earlier estimate, the GT z_K (training only)."""
+        resolved = self.known_from(history, batch) if self.anchor_source == 'previous' else None
         if resolved is None:
             if z_gt is None:
-                raise ValueError('FlowMatchingHead.predict: needs the anchor of an earlier stage (known=...)')
+                raise ValueError(f'FlowMatchingHead.predict: needs the anchor of an earlier stage ({self.inputs}); '
+                                 f'history has {sorted(history or {})}')
             resolved = dict(x=z_gt, mask=self.codec.known_mask)
         return resolved
 
@@ -148,12 +141,11 @@ class FlowMatchingHead(BaseHead):
         return torch.where(known['mask'].to(like.device), known['x'].to(like), noise)
 
     # --------------------------------------------------------------------------------------- loss
-    def loss(self, cond: torch.Tensor, batch: dict, known=None, body_model: Optional[nn.Module] = None) -> dict:
+    def loss(self, cond: Optional[torch.Tensor], batch: dict, history: Optional[dict] = None) -> dict:
         """Eq. 7 (``loss_fm``) plus the geometry terms on the predicted clean sample."""
-        body_model = body_model or self.body_model
-        batch = self.with_targets(batch, body_model)
+        batch = self.with_targets(batch)
         z = self.codec.encode(batch)  # (B, T, dim)
-        known = self.known_coordinates(z, known, batch)
+        known = self.known_coordinates(z, history, batch)
         unknown = ~known['mask'].to(z.device)
         eps = self.source_noise(z, known)
         t = torch.rand(z.shape[0], device=z.device, dtype=z.dtype)
@@ -164,37 +156,30 @@ class FlowMatchingHead(BaseHead):
         valid = batch['valid'].bool()[..., None] if 'valid' in batch else torch.ones_like(z[..., :1], dtype=torch.bool)
         fm = masked_mean((v - (z - eps)).square(), valid & unknown)
         z_hat = torch.where(unknown, z_t + (1 - tt) * v, known['x'].to(z))
-        losses = self.loss_set(z_hat, batch, self.codec, body_model, x_gt=z,
-                               extras=dict(target_mask=unknown, step=int(self.train_step)))
-        if self.training:
-            self.train_step += 1
+        losses = self.loss_set(z_hat, batch, self.codec, self.body_model, x_gt=z, extras=dict(target_mask=unknown))
         return {'loss_fm': self.fm_weight * fm, **losses}
 
     # ------------------------------------------------------------------------------------- sample
-    @torch.no_grad()
-    def predict(self, cond: torch.Tensor, batch: dict, known=None, num_samples: int = 1,
-                transl_w0: Optional[torch.Tensor] = None, solver: Optional[str] = None, steps: Optional[int] = None,
-                guidance_scale: Optional[float] = None) -> HeadOutput:
-        """Draw ``num_samples`` completions of the anchor ``known`` in one batched pass.
+    def sample_window(self, cond, batch: dict, history: dict, num_samples: int, num_steps: Optional[int] = None,
+                      solver: Optional[str] = None, guidance_scale: Optional[float] = None) -> tuple:
+        """Draw ``num_samples`` completions of the anchor in one batched pass.
 
-        ``solver`` / ``steps`` / ``guidance_scale`` override the configured sampler and guidance for this call.
-        Returns the point estimate (``point_estimate``: the first sample or the samples' mean) decoded, with
-        ``samples['x']`` (S, B, T, dim) when S > 1.
+        ``num_steps`` / ``solver`` / ``guidance_scale`` override the configured sampler and guidance for this call.
+        Returns the point estimate (``point_estimate``: the first sample or the samples' mean) and the samples
+        (S, B, T, dim) when S > 1.
         """
-        if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
-            raise ValueError(f'num_samples: expected a positive integer, got {num_samples!r}')
-        sampler = self.sampler.replace(solver, steps)
+        sampler = self.sampler.replace(solver, num_steps)
         scale = self.guidance.scale if guidance_scale is None else float(guidance_scale)
-        known = self.known_coordinates(None, known, batch)
-        valid = _repeat(batch.get('valid'), num_samples)
-        tokens = _repeat(self.tokens(cond, batch, known), num_samples)  # (S * B, T, width), sample-major
+        known = self.known_coordinates(None, history, batch)
+        valid = repeat_batch(batch.get('valid'), num_samples)
+        tokens = repeat_batch(self.tokens(cond, batch, known), num_samples)  # (S * B, T, width), sample-major
         guided = self.guidance.uses_uncond(scale)
         if guided:  # [conditional; unconditional] halves, evaluated in one forward
-            uncond = _repeat(self.tokens(cond, batch, known, drop=self.guidance.dropped), num_samples)
+            uncond = repeat_batch(self.tokens(cond, batch, known, drop=self.guidance.dropped), num_samples)
             tokens = torch.cat([tokens, uncond], dim=0)
             valid = None if valid is None else torch.cat([valid, valid], dim=0)
         x_known = known['x'].to(tokens)
-        anchor = dict(x=_repeat(x_known, num_samples), mask=known['mask'])
+        anchor = dict(x=repeat_batch(x_known, num_samples), mask=known['mask'])
         z0 = self.source_noise(anchor['x'], anchor)
 
         def field(t, z):
@@ -205,7 +190,4 @@ class FlowMatchingHead(BaseHead):
         z1 = sampler.sample(field, z0, anchor['mask'].to(z0.device))
         samples = z1.view(num_samples, *x_known.shape)
         point = samples.mean(0) if self.point_estimate == 'mean' else samples[0]
-        out = self.decode(point, batch, transl_w0=transl_w0)
-        if num_samples > 1:
-            out.samples = dict(x=samples)
-        return out
+        return point, (samples if num_samples > 1 else None)

@@ -12,7 +12,7 @@ from typing import Optional
 import torch
 from torch import nn
 
-from unihmr.models.heads.base import BaseHead, HeadOutput, build_part, impose_known, output_mlp
+from unihmr.models.heads.base import BaseHead, build_part, impose_known, output_mlp
 from unihmr.models.losses import SMPLXLossSet
 from unihmr.registry import BACKBONES, CODECS, HEADS
 
@@ -33,21 +33,22 @@ class RegressionHead(BaseHead):
         torso_split: ``TorsoSplit`` arguments given to a codec config that does not set its own.
         hidden: width of the output MLP (default: the backbone width).
         encoder: optional own condition-encoder config (else the recoverer's shared tokens are used).
-        anchor_condition: add the compact anchor condition of an earlier stage (``heads.base``).
+        anchor_fields: known codec fields of an earlier stage embedded as a compact condition (``heads.base``).
+        inputs / windowing: see ``BaseHead`` (given by the recoverer).
     """
 
     def __init__(self, codec=dict(type='GVHMRCodec'), backbone=dict(type='RoPETransformer'), in_width: int = 256,
                  losses: Optional[dict] = None, body_model: Optional[nn.Module] = None, torso_split=None,
                  hidden: Optional[int] = None, loss_cfg: Optional[dict] = None, encoder: Optional[dict] = None,
-                 anchor_condition: bool = False):
+                 anchor_fields=(), inputs=(), windowing=None):
         if isinstance(codec, dict) and torso_split is not None:
             codec = dict(codec)
             codec.setdefault('torso_split', torso_split)
-        super().__init__(build_part(CODECS, codec), body_model)
+        super().__init__(build_part(CODECS, codec), body_model, inputs, windowing)
         self.backbone = build_part(BACKBONES, backbone)
         width = getattr(self.backbone, 'width', None) or backbone['width']
         hidden = hidden or width
-        self.build_conditioning(in_width, width, encoder, anchor_condition, hidden)
+        self.build_conditioning(in_width, width, encoder, anchor_fields, hidden)
         self.out_mlp = output_mlp(width, hidden, self.codec.dim)
         self.loss_set = SMPLXLossSet(losses, **(loss_cfg or {}))
         self.loss_set.check_codec(self.codec)
@@ -58,23 +59,14 @@ class RegressionHead(BaseHead):
         x = self.out_mlp(self.backbone(self.tokens(cond, batch, known), batch.get('valid')))
         return impose_known(x, known)
 
-    def loss(self, cond: torch.Tensor, batch: dict, known=None, body_model: Optional[nn.Module] = None) -> dict:
+    def loss(self, cond: Optional[torch.Tensor], batch: dict, history: Optional[dict] = None) -> dict:
         """Named weighted losses ``{'loss_<term>': scalar}`` of one forward pass against the GT ``batch``."""
-        body_model = body_model or self.body_model
-        batch = self.with_targets(batch, body_model)
-        x = self(cond, batch, self.resolve_known(known, batch))
-        return self.loss_set(x, batch, self.codec, body_model)
+        batch = self.with_targets(batch)
+        x = self(cond, batch, self.known_from(history, batch))
+        return self.loss_set(x, batch, self.codec, self.body_model)
 
-    @torch.no_grad()
-    def predict(self, cond: torch.Tensor, batch: dict, known: Optional[dict] = None, num_samples: int = 1,
-                transl_w0: Optional[torch.Tensor] = None, **sampler_cfg) -> HeadOutput:
-        """Decoded prediction. The head is deterministic: ``num_samples`` > 1 repeats the one answer in
-        ``samples['x']`` (S, B, T, dim) so that multi-hypothesis metrics still run. ``transl_w0`` (B, 3) is the
-        start of the world roll-out (default 0). No sampler options exist; any given raise ``TypeError``."""
-        if sampler_cfg:
-            raise TypeError(f'RegressionHead.predict: unexpected sampler options {sorted(sampler_cfg)}')
-        x = self(cond, batch, self.resolve_known(known, batch))
-        out = self.decode(x, batch, transl_w0=transl_w0)
-        if num_samples > 1:
-            out.samples = dict(x=x.unsqueeze(0).expand(num_samples, *x.shape))
-        return out
+    def sample_window(self, cond, batch: dict, history: dict, num_samples: int, num_steps=None) -> tuple:
+        """The deterministic answer; ``num_samples`` > 1 repeats it as the S samples, so that multi-hypothesis
+        metrics still run."""
+        x = self(cond, batch, self.known_from(history, batch))
+        return x, (x.unsqueeze(0).expand(num_samples, *x.shape) if num_samples > 1 else None)

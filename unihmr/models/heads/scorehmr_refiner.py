@@ -1,15 +1,19 @@
 """ScoreHMR refinement (section 4.1): DDIM inversion of an estimate, then score-guided DDIM sampling, in a loop.
 
-A refiner sits behind any stage list (``Recoverer(refiners=[...])``): it takes the last stage's
-``HeadOutput``, encodes its pose with the prior's codec, and repeats, per round,
+A refiner is an ordinary stage placed after any other (``Recoverer(stages=[..., refiner])``): it takes the
+``Estimate`` of the stage named in its ``inputs`` (default: the one before it), encodes its pose with the prior's
+codec, and repeats, per round,
 
 1. DDIM inversion of the current estimate to noise level ``tau`` (eq. 7, ``DDIMInverseScheduler``);
-2. DDIM sampling back with the noise corrected by the guidance gradient (eqs. 9-10), the guidance being a
-   ``GuidanceSet`` of registered energies (keypoint reprojection eq. 12, temporal eq. 14, multi-view eq. 13);
-   with keypoint guidance the camera translation offset gamma is optimised jointly (Adam, ``camera_lr``);
+2. DDIM sampling back with the noise corrected by the guidance gradient (eqs. 9-10, the shared
+   ``DiffusionSampler`` in noise space), the guidance being a ``GuidanceSet`` of registered energies (keypoint
+   reprojection eq. 12, temporal eq. 14, multi-view eq. 13); when an energy depends on the camera offset gamma
+   (``uses_offset``), gamma is optimised jointly with the same energy (Adam, ``camera_lr``: the sampler's
+   ``aux_step``);
 
 until the relative change of each sequence's guidance energy falls below ``rel_tol`` or after ``max_rounds``
-rounds. Fields outside the prior's layout (shape, camera, world motion) come from the stage's output; the
+rounds. ``num_steps`` sets the DDIM steps from tau back to the clean end (the spacing becomes tau / num_steps).
+With S > 1 hypotheses in the earlier estimate, each is refined too (one batched pass of S * B sequences). Fields outside the prior's layout (shape, camera, world motion) come from the stage's output; the
 gravity-view orientation and the camera are re-encoded from the refined root orientation and translation,
 so the world trajectory follows the refinement.
 
@@ -22,14 +26,15 @@ from typing import Optional
 import torch
 from torch import nn
 
+from unihmr.models.batch_ops import repeat_batch
+from unihmr.models.estimate import Estimate
 from unihmr.models.guidance import GuidanceInputs, GuidanceSet
-from unihmr.models.heads.base import HeadOutput
-from unihmr.models.samplers import DDIMLoop
+from unihmr.models.heads.base import BaseHead
+from unihmr.models.samplers import DDIMLoop, Guidance
 from unihmr.registry import HEADS
 
 REPO = Path(__file__).resolve().parents[3]
 PRIOR_PREFIX = 'stages.0.'
-CAMERA_ENERGIES = ('KeypointReprojectionEnergy',)  # energies whose value depends on the camera offset gamma
 
 
 def load_prior_weights(prior: nn.Module, path: str, prefix: str = PRIOR_PREFIX) -> None:
@@ -51,102 +56,133 @@ def load_prior_weights(prior: nn.Module, path: str, prefix: str = PRIOR_PREFIX) 
 
 
 @HEADS.register_module()
-class ScoreHMRRefiner(nn.Module):
-    """Score-guided refinement of an earlier stage's estimate.
+class ScoreHMRRefiner(BaseHead):
+    """Score-guided refinement of an earlier stage's estimate (not trained here: ``trainable = False``).
 
     Args:
         prior: ``DiffusionPriorHead`` config. prior_checkpoint: file with its weights (None: as built).
         guidance: energies, name -> ``GUIDANCE`` config (see ``models.guidance``).
         tau / step: inversion depth and DDIM step spacing. scale: rho, the guidance step size of eq. 10.
         max_rounds / rel_tol: the loop's stopping rule. camera_lr: Adam rate of gamma (0 = keep the camera).
-        body_model, in_width: given by the recoverer.
+        body_model, in_width, inputs, windowing: given by the recoverer (the refiner sees the whole sequence).
     """
+
+    takes_steps = True
+    trainable = False
 
     def __init__(self, prior: dict, guidance: dict, prior_checkpoint: Optional[str] = None, tau: int = 50,
                  step: int = 2, scale: float = 1.0, max_rounds: int = 10, rel_tol: float = 1e-3,
-                 camera_lr: float = 1e-2, body_model: Optional[nn.Module] = None, in_width: Optional[int] = None):
-        super().__init__()
+                 camera_lr: float = 1e-2, body_model: Optional[nn.Module] = None, in_width: Optional[int] = None,
+                 inputs=(), windowing=None):
+        super().__init__(None, body_model, inputs, windowing)
         if max_rounds < 1:
             raise ValueError(f'max_rounds: expected >= 1, got {max_rounds}')
-        prior_model = HEADS.build(dict(prior), default_args=dict(body_model=body_model))
+        prior_model = HEADS.build({key: value for key, value in dict(prior).items() if key != 'name'},
+                                  default_args=dict(body_model=body_model))
         if prior_checkpoint:
             load_prior_weights(prior_model, prior_checkpoint)
         self._prior_ref = (prior_model.eval().requires_grad_(False),)  # outside the recoverer's state_dict
         self.guidance = GuidanceSet(guidance)
         self.loop = DDIMLoop(**prior_model.schedule, tau=tau, step=step)
         self.scale, self.max_rounds, self.rel_tol, self.camera_lr = float(scale), int(max_rounds), rel_tol, camera_lr
-        self._body_model_ref = (body_model,)
-        self.uses_camera = any(type(energy).__name__ in CAMERA_ENERGIES for energy in self.guidance.energies.values())
 
     @property
     def prior(self) -> nn.Module:
         return self._prior_ref[0]
 
     @property
-    def body_model(self) -> nn.Module:
-        return self._body_model_ref[0]
+    def codec(self) -> nn.Module:
+        """The prior's codec (the representation the refiner works in)."""
+        return self.prior.codec
 
     def _apply(self, fn, *args, **kwargs):
         super()._apply(fn, *args, **kwargs)
         self.prior._apply(fn, *args, **kwargs)
         return self
 
-    def _energy(self, x0: torch.Tensor, batch: dict, fill: dict, gamma: Optional[torch.Tensor]) -> torch.Tensor:
-        """Guidance energy (B,) of the clean estimate ``x0`` (B, T, dim)."""
-        codec = self.prior.codec
-        params = codec.decode(x0, batch, fill=fill)['smpl_params_c']
-        inputs = GuidanceInputs(x0=x0, codec=codec, batch=batch, valid=batch['valid'].bool(),
-                                posed=lambda: self.body_model(**params, return_verts=False), transl_offset=gamma)
-        return self.guidance(inputs)[0]
+    def loss(self, cond, batch: dict, history: Optional[dict] = None) -> dict:
+        raise ValueError('ScoreHMRRefiner is not trained by the recoverer: train its prior with '
+                         'configs/scorehmr/scorehmr_prior_*.py and set prior_checkpoint')
 
-    def refine(self, cond: torch.Tensor, batch: dict, output: HeadOutput) -> HeadOutput:
-        """The refined ``HeadOutput`` of ``output`` (the last stage's) for ``batch``."""
+    def _loop(self, num_steps: Optional[int]) -> DDIMLoop:
+        """The configured DDIM loop, or one with ``num_steps`` steps from tau (spacing tau / num_steps)."""
+        if num_steps is None or num_steps == self.loop.num_steps:
+            return self.loop
+        if isinstance(num_steps, bool) or not isinstance(num_steps, int) or num_steps < 1 or self.loop.tau % num_steps:
+            raise ValueError(f'ScoreHMRRefiner num_steps: expected a positive divisor of tau={self.loop.tau}, '
+                             f'got {num_steps!r}')
+        return DDIMLoop(**self.prior.schedule, tau=self.loop.tau, step=self.loop.tau // num_steps)
+
+    def _energy(self, x0: torch.Tensor, batch: dict, fill: dict, gamma: Optional[torch.Tensor],
+                t: Optional[int] = None) -> Optional[torch.Tensor]:
+        """Guidance energy (B,) of the clean estimate ``x0`` (B, T, dim) at level t (None: no term active)."""
+        decoded = self.codec.decode(x0, batch, fill=fill)
+        estimate = Estimate.from_params(decoded['smpl_params'])
+        inputs = GuidanceInputs.from_estimate(estimate, batch, self.body_model, x0=x0, codec=self.codec,
+                                              transl_offset=gamma)
+        return self.guidance(inputs, t)[0]
+
+    @torch.no_grad()
+    def predict(self, cond, batch: dict, history: Optional[dict] = None, num_samples: int = 1,
+                num_steps: Optional[int] = None) -> Estimate:
+        """The refined estimate of the earlier stage's (its samples refined too when S > 1)."""
+        earlier = self.earlier(history)
         self.guidance.check(batch)
-        prior, codec = self.prior, self.prior.codec
-        fill = prior.fill_from(output, batch)
+        loop = self._loop(num_steps)
+        refined = self.refine(loop, batch, earlier)
+        if num_samples > 1 and earlier.samples is not None:
+            count = earlier.num_samples
+            many = Estimate.from_params({name: value.flatten(0, 1) for name, value in earlier.samples.items()},
+                                        contact=None if earlier.contact is None else repeat_batch(earlier.contact, count))
+            out = self.refine(loop, repeat_batch(batch, count), many)
+            refined = refined.with_params(samples={name: value.unflatten(0, (count, -1))
+                                                   for name, value in out.params.items()})
+        return refined
+
+    def refine(self, loop: DDIMLoop, batch: dict, earlier: Estimate) -> Estimate:
+        """The rounds of inversion and guided sampling of one estimate (B sequences)."""
+        prior, codec = self.prior, self.codec
+        fill = prior.fill_from(earlier, batch)
         features = prior.condition(batch)
 
         def eps_fn(x, t):
             return prior.eps(x, t, features)
 
-        x0 = codec.encode(dict(batch, smpl_params=output.smpl_params), names=tuple(codec.fields))
+        x0 = codec.encode(dict(batch, smpl_params=earlier.params), names=tuple(codec.fields))
         gamma, optimizer = None, None
-        if self.uses_camera and self.camera_lr > 0:
+        if self.guidance.uses_offset and self.camera_lr > 0:
             gamma = torch.zeros(*x0.shape[:2], 3, device=x0.device, requires_grad=True)
             optimizer = torch.optim.Adam([gamma], lr=self.camera_lr)
 
-        def guidance_fn(x0_hat, t):
-            energy = self._energy(x0_hat, batch, fill, gamma)
-            if optimizer is not None:  # gamma is optimised with the same energy (ScoreHMR eq. 12)
-                gamma.grad, = torch.autograd.grad(energy.sum(), gamma, retain_graph=True)
-                optimizer.step()
-            return energy
+        def camera_step(energy):  # gamma is optimised with the same energy (ScoreHMR eq. 12)
+            gamma.grad, = torch.autograd.grad(energy.sum(), gamma, retain_graph=True)
+            optimizer.step()
 
-        with torch.no_grad():
-            previous = self._energy(x0, batch, fill, gamma)
+        guidance = Guidance(energy=lambda x0_hat, t: self._energy(x0_hat, batch, fill, gamma, t), mode='noise',
+                            scale=self.scale, aux_step=camera_step if optimizer is not None else None)
+        previous = self._energy(x0, batch, fill, gamma)
+        if previous is None:  # no energy: nothing steers the refinement
+            return earlier
         active = torch.ones(x0.shape[0], dtype=torch.bool, device=x0.device)
         for _ in range(self.max_rounds):
-            refined = self.loop.sample(eps_fn, self.loop.invert(eps_fn, x0), guidance_fn, self.scale)
-            with torch.no_grad():
-                current = self._energy(refined, batch, fill, gamma)
+            refined = loop.sample(eps_fn, loop.invert(eps_fn, x0), guidance)
+            current = self._energy(refined, batch, fill, gamma)
             x0 = torch.where(active[:, None, None], refined, x0)
             change = (previous - current).abs() / previous.abs().clamp(min=1e-8)
             active = active & (change >= self.rel_tol)
             previous = torch.where(active, current, previous)
             if not active.any():
                 break
-        refined_output = self._output(x0.detach(), batch, fill, None if gamma is None else gamma.detach())
-        refined_output.contact = output.contact
-        return refined_output
+        return self._output(x0.detach(), batch, fill, None if gamma is None else gamma.detach(), earlier.contact)
 
-    def _output(self, x0: torch.Tensor, batch: dict, fill: dict, gamma: Optional[torch.Tensor]) -> HeadOutput:
-        """Decode the refined pose with the stage's other fields, the gravity-view orientation re-encoded from the
-        refined camera orientation and the camera from the translation plus gamma."""
-        codec = self.prior.codec
+    def _output(self, x0: torch.Tensor, batch: dict, fill: dict, gamma: Optional[torch.Tensor],
+                contact: Optional[torch.Tensor]) -> Estimate:
+        """Decode the refined pose with the earlier estimate's other fields, the gravity-view orientation re-encoded
+        from the refined camera orientation and the camera from the translation plus gamma."""
+        codec = self.codec
         params = codec.decode(x0, batch, fill=fill)['smpl_params']
         if gamma is not None:
             params = dict(params, transl_c=params['transl_c'] + gamma)
         updated = codec.encode_fields(dict(batch, smpl_params=params), names=('global_orient_gv', 'cam'))
         decoded = codec.decode(x0, batch, fill={**fill, **{name: updated[name] for name in fill if name in updated}})
-        return HeadOutput(x=x0, smpl_params_c=decoded['smpl_params_c'], smpl_params_w=decoded['smpl_params_w'],
-                          contact=decoded.get('contact'), smpl_params=decoded['smpl_params'])
+        return Estimate.from_params(decoded['smpl_params'], contact=contact)

@@ -18,13 +18,16 @@ body-model backend only).
 the prediction is posed (instead of placeholders). A torso-root anchor with ``fill_from_gt=('body_pose_non_torso',)``
 is posed with the true limbs, so joint terms on all joints supervise its hip, shoulder and neck rotations
 through the limbs they carry (twist included), without asking it to predict the limbs.
+
+Ramps: when a term ramps its weight up (``ramp_iters``), the set counts its training calls in the checkpointed
+buffer ``train_step`` and gives the count to the terms (``extras['step']``), whatever head holds the set.
 """
 import copy
 
 import torch
 from torch import nn
 
-from unihmr.codecs.gvhmr import sequence_betas
+from unihmr.body.posing import sequence_betas
 from unihmr.models.losses.terms import LossInputs
 from unihmr.registry import LOSSES
 
@@ -82,6 +85,8 @@ class SMPLXLossSet(nn.Module):
         self.num_vertices, self.vertex_seed, self.shared_betas = num_vertices, vertex_seed, shared_betas
         self.fill_from_gt = tuple(fill_from_gt)
         self._vertex_ids = {}
+        if any(getattr(term, 'ramp_iters', 0) for term in self.terms.values()):  # counts training calls; checkpointed
+            self.register_buffer('train_step', torch.zeros((), dtype=torch.long))
 
     @property
     def needs_body(self) -> bool:
@@ -158,6 +163,12 @@ class SMPLXLossSet(nn.Module):
             else:
                 with torch.no_grad():
                     gt.update(self.pose(body_model, self._shared(gt['smpl_params_c'], valid)))
+        extras = dict(extras or {})
+        if hasattr(self, 'train_step'):
+            extras.setdefault('step', int(self.train_step))
         inputs = LossInputs(x_pred=x_pred, x_gt=x_gt, codec=codec, pred=pred, gt=gt, batch=batch,
-                            valid=valid, extras=dict(extras or {}))
-        return {f'loss_{name}': term.weighted(inputs) for name, term in self.terms.items()}
+                            valid=valid, extras=extras)
+        losses = {f'loss_{name}': term.weighted(inputs) for name, term in self.terms.items()}
+        if self.training and hasattr(self, 'train_step'):
+            self.train_step += 1
+        return losses

@@ -1,7 +1,9 @@
-"""Sampling machinery shared by the generative heads: ODE integration (torchdiffeq), DDIM inversion and
-guided DDIM sampling (diffusers), and classifier-free guidance with named condition groups."""
+"""Sampling machinery shared by the generative heads: ODE integration (torchdiffeq), the guided diffusion sampler
+over the diffusers schedulers (DDPM, DDIM, DDIM inversion) and ScoreHMR's DDIM loop on it, and classifier-free
+guidance with named condition groups."""
 from unihmr.models.samplers.cfg import ClassifierFreeGuidance
-from unihmr.models.samplers.ddim import DDIMLoop, noise_schedule_args
+from unihmr.models.samplers.ddim import DDIMLoop
+from unihmr.models.samplers.diffusion import DiffusionSampler, Guidance, noise_schedule_args
 from unihmr.models.samplers.ode import ODESampler
 
-__all__ = ['ClassifierFreeGuidance', 'DDIMLoop', 'ODESampler', 'noise_schedule_args']
+__all__ = ['ClassifierFreeGuidance', 'DDIMLoop', 'DiffusionSampler', 'Guidance', 'ODESampler', 'noise_schedule_args']

@@ -12,9 +12,10 @@ import torch
 
 
 class ClassifierFreeGuidance:
-    """Config of the guidance: ``scale`` (>= 0), ``drop_prob`` in [0, 1), ``dropped`` modality names."""
+    """Config of the guidance: ``scale`` (>= 0), ``drop_prob`` in [0, 1), ``dropped`` modality names. The defaults
+    are no guidance; the method's config sets FactorizedHMR's (1.5, 0.1, ``('kp_rays', 'img_feat')``)."""
 
-    def __init__(self, scale: float = 1.5, drop_prob: float = 0.1, dropped: Sequence[str] = ('kp_rays', 'img_feat')):
+    def __init__(self, scale: float = 1.0, drop_prob: float = 0.0, dropped: Sequence[str] = ()):
         if not 0.0 <= drop_prob < 1.0:
             raise ValueError(f'guidance drop_prob: expected a value in [0, 1), got {drop_prob}')
         if scale < 0:

@@ -1,0 +1,28 @@
+"""Operations on data-contract batches and estimates shared by the recoverer and the heads."""
+import torch
+
+from unihmr.models.estimate import Estimate
+
+
+def slice_time(value, start: int, end: int):
+    """Frames ``start:end`` of a batch, an ``Estimate`` or a dict of them: every tensor with a time axis
+    (B, T, ...) is sliced along dim 1 (per-sequence values such as ``meta`` are kept)."""
+    if isinstance(value, Estimate):
+        return value.slice_time(start, end)
+    if isinstance(value, dict):
+        return {key: slice_time(item, start, end) for key, item in value.items()}
+    if isinstance(value, torch.Tensor) and value.dim() >= 2:
+        return value[:, start:end]
+    return value
+
+
+def repeat_batch(value, times: int):
+    """Every tensor (B, ...) of a batch (nested dicts too) repeated to (times * B, ...), sample-major (row
+    s * B + b is sequence b); lists (``meta``) are repeated as lists."""
+    if isinstance(value, dict):
+        return {key: repeat_batch(item, times) for key, item in value.items()}
+    if isinstance(value, torch.Tensor) and value.dim() >= 1:
+        return value.repeat(times, *([1] * (value.dim() - 1)))
+    if isinstance(value, list):
+        return value * times
+    return value
