@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from unihmr.models.samplers import DDIMLoop
+from unihmr.models.samplers import DDIMLoop, Guidance
 from unihmr.registry import BACKBONES
 
 
@@ -40,7 +40,7 @@ def test_guidance_pulls_the_sample_toward_a_target(denoiser):
     latent = loop.invert(_eps_fn(denoiser, cond), x0)
     plain = loop.sample(_eps_fn(denoiser, cond), latent)
     guided = loop.sample(_eps_fn(denoiser, cond), latent,
-                         guidance=lambda x0_hat, t: (x0_hat - target).square().sum(-1), scale=0.5)
+                         Guidance(energy=lambda x0_hat, t: (x0_hat - target).square().sum(-1), scale=0.5))
     assert (guided - target).norm() < (plain - target).norm() - 0.1
 
 

@@ -3,6 +3,8 @@ the prior with the other fields taken from an earlier stage, and named errors.""
 import pytest
 import torch
 
+from unihmr.models.estimate import Estimate
+
 from unihmr.data.collate import collate_windows
 from unihmr.data.datasets.synthetic import SyntheticMotionDataset
 from unihmr.registry import HEADS
@@ -18,7 +20,7 @@ def batch():
 
 def _head(batch):
     torch.manual_seed(0)
-    head = HEADS.build(dict(type='DiffusionPriorHead', feat_dim=FEAT, sample_step=100,
+    head = HEADS.build(dict(type='DiffusionPriorHead', feat_dim=FEAT, num_steps=10,
                             denoiser=dict(type='ResMLPDenoiser', width=64, hidden=128)))
     head.codec.compute_stats([batch])
     return head
@@ -54,15 +56,15 @@ def test_padding_frames_do_not_count(batch):
 
 def test_prior_samples_take_the_other_fields_from_the_earlier_stage(batch):
     head = _head(batch)
-
-    class Earlier:  # what an earlier stage's HeadOutput offers
-        smpl_params = batch['smpl_params']
-
-    out = head.predict(None, batch, known=Earlier(), num_samples=2)
-    assert out.samples['x'].shape == (2, 2, 10, head.codec.dim)
-    torch.testing.assert_close(out.smpl_params['betas'], batch['smpl_params']['betas'], atol=1e-5, rtol=0)
-    torch.testing.assert_close(out.smpl_params['transl_c'], batch['smpl_params']['transl_c'], atol=1e-4, rtol=0)
-    assert torch.isfinite(out.smpl_params['body_pose']).all()
+    head.inputs = ('earlier',)
+    earlier = Estimate.from_params(batch['smpl_params'])
+    out = head.predict(None, batch, {'earlier': earlier}, num_samples=2)
+    assert out.samples['body_pose'].shape == (2, 2, 10, 21, 3)
+    for betas in (out.betas, *out.samples['betas']):  # the samples take the earlier fields too
+        torch.testing.assert_close(betas, batch['smpl_params']['betas'], atol=1e-5, rtol=0)
+    torch.testing.assert_close(out.transl_c, batch['smpl_params']['transl_c'], atol=1e-4, rtol=0)
+    assert torch.isfinite(out.body_pose).all()
+    assert (out.samples['body_pose'][0] - out.samples['body_pose'][1]).abs().max() > 1e-3  # two draws
 
 
 def test_missing_image_features_are_named(batch):

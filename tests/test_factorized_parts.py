@@ -14,7 +14,7 @@ from unihmr.data.collate import collate_windows
 from unihmr.data.datasets.synthetic import SyntheticMotionDataset
 from unihmr.models.losses import (CameraJointLoss, JointBoneConsistencyLoss, LossInputs, ReprojectionLoss,
                                   point_distance)
-from unihmr.models.recoverer import slice_time
+from unihmr.models.batch_ops import slice_time
 from unihmr.models.samplers import ClassifierFreeGuidance, ODESampler
 
 
@@ -181,12 +181,13 @@ def test_bad_sampler_settings_are_named(kwargs, words):
 
 
 def test_guidance_mixes_branches_and_draws_one_mask_for_all_dropped_modalities():
-    guidance = ClassifierFreeGuidance(scale=1.5, drop_prob=0.5)
+    guidance = ClassifierFreeGuidance(scale=1.5, drop_prob=0.5, dropped=('kp_rays', 'img_feat'))
     both = torch.tensor([[2.0], [1.0]])  # conditional 2, unconditional 1
     assert float(ClassifierFreeGuidance.combine(both, 1.5)) == pytest.approx(1 + 1.5 * (2 - 1))
     drop = guidance.training_drop(1000)
     assert set(drop) == {'kp_rays', 'img_feat'} and torch.equal(drop['kp_rays'], drop['img_feat'])
     assert 0.4 < float(drop['kp_rays'].float().mean()) < 0.6
     assert not ClassifierFreeGuidance(scale=1.0).uses_uncond() and guidance.uses_uncond()
+    assert not ClassifierFreeGuidance().uses_uncond() and ClassifierFreeGuidance().training_drop(4) == {}  # default: off
     with pytest.raises(ValueError, match='drop_prob'):
         ClassifierFreeGuidance(drop_prob=1.0)

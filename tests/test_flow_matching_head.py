@@ -1,6 +1,15 @@
 """FlowMatchingHead and the two-stage FactorizedHMR recoverer: masked path (eq. 6), loss on unknown
-coordinates only (eq. 7), anchor re-imposed when sampling, batched guidance, many hypotheses, frozen stages,
-and the build-time checks."""
+coordinates only (eq. 7), anchor held during integration, source noise 0.5 on joint positions, the
+unconditional branch drops what the config says, batched guidance, many hypotheses, frozen stages, and the
+build-time checks.
+
+Mutations caught here (each applied once, each made a test below fail):
+- the ODE field not zeroed on known coordinates while the network still reads them (z_K not held during
+  integration) -> ``test_the_network_reads_the_anchor_unchanged_at_every_step``;
+- joint-position source noise 1.0 instead of 0.5 -> ``test_source_noise_is_half_as_wide_on_joint_positions``;
+- the classifier-free unconditional branch built without dropping anything ->
+  ``test_the_unconditional_branch_ignores_the_dropped_modalities``.
+"""
 import pytest
 import torch
 
@@ -9,6 +18,7 @@ from unihmr.body.posing import with_camera_joints
 from unihmr.data.collate import collate_windows
 from unihmr.data.datasets.synthetic import SyntheticMotionDataset
 from unihmr.evaluation import MotionMetric
+from unihmr.models.estimate import Estimate
 from unihmr.registry import MODELS
 
 FEAT = 16
@@ -51,7 +61,7 @@ def test_loss_trains_only_the_selected_stage(batch):
     assert all(p.grad is None for p in model.stages[0].parameters())
     assert all(p.grad is None for p in model.encoder.parameters())
     assert any(p.grad is not None and p.grad.abs().sum() > 0 for p in model.stages[1].parameters())
-    assert int(model.stages[1].train_step) == 1  # the ramp counter advanced
+    assert int(model.stages[1].loss_set.train_step) == 1  # the ramp counter advanced
 
 
 def test_flow_loss_is_the_masked_velocity_error_on_unknown_coordinates_only(model, batch):
@@ -67,43 +77,103 @@ def test_flow_loss_is_the_masked_velocity_error_on_unknown_coordinates_only(mode
         return torch.where(known['mask'], torch.full_like(z_t, 99.0), (z - z_t) / (1 - tt))
 
     head.velocity = fake_velocity
+    head.known_from = lambda history, batch: known  # the earlier stage's anchor, as the head resolves it
     try:
-        losses = head.loss(None, targets, known=known)
+        losses = head.loss(None, targets, {})
     finally:
-        del head.velocity
+        del head.velocity, head.known_from
     mask = known['mask']
     assert torch.equal(seen['z_t'][..., mask], known['x'][..., mask])  # eq. 6: known part is the anchor
     assert float(losses['loss_fm']) == pytest.approx(0.0, abs=1e-8)  # garbage on z_K is not penalised
 
 
+def _anchor(model, batch) -> dict:
+    return {'anchor': model.stages[0].predict(model.encoder(batch), batch)}
+
+
 def test_sampling_keeps_the_anchor_and_draws_distinct_hypotheses(model, batch):
     head = model.stages[1]
-    anchor = model.stages[0].predict(model.encoder(batch), batch)
-    known = head.resolve_known(anchor, batch)
+    history = _anchor(model, batch)
+    known = head.known_from(history, batch)
     saved = head.out_mlp[-1].weight.detach().clone()
     torch.nn.init.normal_(head.out_mlp[-1].weight, std=0.1)  # a fresh head outputs one constant sample
     try:
         torch.manual_seed(1)
-        out = head.predict(None, batch, known=anchor, num_samples=3, steps=4)
+        point, samples = head.sample_window(None, batch, history, 3, 4)
         head.point_estimate = 'mean'
         torch.manual_seed(1)
-        mean = head.predict(None, batch, known=anchor, num_samples=3, steps=4)
+        mean, _ = head.sample_window(None, batch, history, 3, 4)
+        torch.manual_seed(1)
+        estimate = head.predict(None, batch, history, num_samples=3, num_steps=4)
     finally:
         head.point_estimate = 'first'
         head.out_mlp[-1].weight.data.copy_(saved)
-    samples = out.samples['x']
     assert samples.shape == (3, *known['x'].shape)
     mask = known['mask']
     for sample in samples:
         torch.testing.assert_close(sample[..., mask], known['x'][..., mask])
     assert (samples[0][..., ~mask] - samples[1][..., ~mask]).abs().max() > 1e-3
-    torch.testing.assert_close(out.x, samples[0])
-    torch.testing.assert_close(mean.x, samples.mean(0))  # same seed, same samples
+    torch.testing.assert_close(point, samples[0])
+    torch.testing.assert_close(mean, samples.mean(0))  # same seed, same samples
+    assert isinstance(estimate, Estimate) and estimate.num_samples == 3  # the samples decoded in data-contract names
+    torch.testing.assert_close(estimate.samples['betas'][0], estimate.betas)
+    torch.testing.assert_close(estimate.betas, history['anchor'].betas, atol=1e-4, rtol=0)  # betas are in z_K
+
+
+def test_the_network_reads_the_anchor_unchanged_at_every_step(model, batch):
+    head = model.stages[1]
+    history = _anchor(model, batch)
+    known = head.known_from(history, batch)
+    seen, original = [], head.velocity
+
+    def recording(z_t, t, tokens, valid, **kwargs):
+        seen.append(z_t.detach().clone())
+        return original(z_t, t, tokens, valid, **kwargs) + 1.0  # a field that would move every coordinate
+
+    head.velocity = recording
+    try:
+        head.sample_window(None, batch, history, 1, 5, guidance_scale=1.0)
+    finally:
+        del head.velocity
+    assert len(seen) == 5
+    for z_t in seen:  # z_K held during integration, not only written back at the end
+        torch.testing.assert_close(z_t[..., known['mask']], known['x'].expand_as(z_t)[..., known['mask']])
+
+
+def test_source_noise_is_half_as_wide_on_joint_positions(model):
+    head = model.stages[1]
+    codec = head.codec
+    nothing_known = dict(x=torch.zeros(4, 500, codec.dim), mask=torch.zeros(codec.dim, dtype=torch.bool))
+    torch.manual_seed(0)
+    noise = head.source_noise(nothing_known['x'], nothing_known)
+    for name in ('joints_torso', 'joints_non_torso'):
+        assert float(noise[..., codec.slices[name]].std()) == pytest.approx(0.5, abs=0.02)  # FactorizedHMR eq. 6
+    for name in ('body_pose_non_torso', 'root_vel'):
+        assert float(noise[..., codec.slices[name]].std()) == pytest.approx(1.0, abs=0.04)
+
+
+def test_the_unconditional_branch_ignores_the_dropped_modalities(model, batch):
+    head = model.stages[1]
+    history = _anchor(model, batch)
+    torch.nn.init.normal_(head.encoder.mlps['kp_rays'][-1].weight)  # make the keypoints matter
+    torch.nn.init.normal_(head.out_mlp[-1].weight, std=0.1)
+    changed = dict(batch, kp2d=batch['kp2d'] * 1.1, img_feat=batch['img_feat'] + 1.0)
+    try:
+        outputs = []
+        for observed in (batch, changed):  # guidance scale 0: the unconditional field alone
+            torch.manual_seed(2)
+            outputs.append(head.sample_window(None, observed, history, 1, 3, guidance_scale=0.0)[0])
+        torch.manual_seed(2)
+        conditional = head.sample_window(None, changed, history, 1, 3, guidance_scale=1.0)[0]
+    finally:
+        torch.nn.init.zeros_(head.out_mlp[-1].weight)
+    torch.testing.assert_close(*outputs)
+    assert (conditional - outputs[1]).abs().max() > 1e-3  # the conditional branch does read them
 
 
 def test_guided_sampling_evaluates_both_branches_in_one_forward(model, batch):
     head = model.stages[1]
-    anchor = model.stages[0].predict(model.encoder(batch), batch)
+    history = _anchor(model, batch)
     sizes, original = [], head.velocity
 
     def counting(z_t, t, tokens, valid, **kwargs):
@@ -112,10 +182,10 @@ def test_guided_sampling_evaluates_both_branches_in_one_forward(model, batch):
 
     head.velocity = counting
     try:
-        head.predict(None, batch, known=anchor, num_samples=2, steps=3, guidance_scale=1.5)
+        head.predict(None, batch, history, num_samples=2, num_steps=3, guidance_scale=1.5)
         guided = list(sizes)
         sizes.clear()
-        head.predict(None, batch, known=anchor, num_samples=2, steps=3, guidance_scale=1.0)
+        head.predict(None, batch, history, num_samples=2, num_steps=3, guidance_scale=1.0)
     finally:
         del head.velocity
     batch_size = batch['kp2d'].shape[0]
@@ -125,7 +195,7 @@ def test_guided_sampling_evaluates_both_branches_in_one_forward(model, batch):
 
 def test_unconditional_tokens_keep_the_anchor_conditions_only(model, batch):
     head = model.stages[1]
-    anchor = head.resolve_known(model.stages[0].predict(model.encoder(batch), batch), batch)
+    anchor = head.known_from(_anchor(model, batch), batch)
     torch.nn.init.normal_(head.encoder.mlps['kp_rays'][-1].weight)  # make every modality matter
     torch.nn.init.normal_(head.encoder.mlps['bbox'][-1].weight)
     torch.nn.init.normal_(head.anchor_mlp[-1].weight)
@@ -162,7 +232,7 @@ def test_regression_completion_is_the_one_change_of_the_ablation_config(batch):
     ablation = tiny_model_cfg('configs/factorizedhmr/factorizedhmr_regression_completion_cpu_synthetic.py')
     assert flow['stages'][0] == ablation['stages'][0]
     assert (flow['stages'][1]['type'], ablation['stages'][1]['type']) == ('FlowMatchingHead', 'RegressionHead')
-    for key in ('codec', 'encoder', 'backbone', 'anchor_condition'):
+    for key in ('codec', 'encoder', 'backbone', 'anchor_fields'):
         assert flow['stages'][1][key] == ablation['stages'][1][key]
     model = MODELS.build(dict(ablation, train_stages=[1]))
     losses = model.loss(batch)
@@ -216,7 +286,7 @@ def test_gt_anchor_switch_trains_without_running_stage1(batch):
 @pytest.mark.parametrize('prediction', ['velocity', 'data'])
 def test_one_euler_step_lands_on_the_network_estimate(model, batch, prediction):
     head = model.stages[1]
-    anchor = head.resolve_known(model.stages[0].predict(model.encoder(batch), batch), batch)
+    anchor = head.known_from(_anchor(model, batch), batch)
     tokens = head.tokens(None, batch, anchor)
     z0 = head.source_noise(anchor['x'].expand(*batch['valid'].shape, -1), anchor)
     t = torch.zeros(z0.shape[0])

@@ -1,5 +1,8 @@
-"""Guidance energies (ScoreHMR eqs. 12-14): hand-computed values, zero at consistency, missing keys named,
-and gradients that move the estimate toward the observations."""
+"""Guidance energies (ScoreHMR eqs. 12-14, RoHM eq. 12): hand-computed values, zero at consistency, missing keys
+named, active windows, and gradients that move the estimate toward the observations.
+
+Mutation caught here: the keypoint energy ignoring confidences ->
+``test_keypoint_energy_weights_each_keypoint_by_its_confidence``."""
 import pytest
 import torch
 
@@ -8,8 +11,9 @@ from unihmr.codecs import GVHMRCodec
 from unihmr.data.collate import collate_windows
 from unihmr.data.datasets.synthetic import SyntheticMotionDataset
 from unihmr.geometry import project_points
+from unihmr.models.estimate import Estimate
 from unihmr.models.guidance import GuidanceInputs, GuidanceSet
-from unihmr.models.recoverer import slice_time
+from unihmr.models.batch_ops import slice_time
 from unihmr.registry import GUIDANCE
 
 
@@ -20,7 +24,10 @@ def batch():
 
 
 def _inputs(x0, codec, batch, posed=None, offset=None):
-    return GuidanceInputs(x0=x0, codec=codec, batch=batch, valid=batch['valid'].bool(), posed=posed,
+    """Inputs whose camera-frame body is ``posed()`` (a stand-in body model that returns it)."""
+    estimate = None if posed is None else Estimate.from_params(batch['smpl_params'])
+    return GuidanceInputs(batch=batch, valid=batch['valid'].bool(), estimate=estimate,
+                          body_model=None if posed is None else (lambda **args: posed()), x0=x0, codec=codec,
                           transl_offset=offset)
 
 
@@ -61,6 +68,75 @@ def test_keypoint_energy_is_zero_on_its_own_projection_and_robust_far_away(batch
     value = energy(_inputs(x0, codec, far, lambda: posed))
     frames = batch['valid'].sum(-1).to(value)  # the per-frame term saturates at 17 sigma^2, summed over frames
     torch.testing.assert_close(value, 17 * 100.0 ** 2 * frames, rtol=1e-3, atol=0)
+
+
+def test_keypoint_energy_weights_each_keypoint_by_its_confidence(batch):
+    body = EmbeddedSMPLX()
+    params = batch['smpl_params']
+    posed = body(global_orient=params['global_orient_c'], body_pose=params['body_pose'], betas=params['betas'],
+                 transl=params['transl_c'], return_verts=False)
+    pixels = project_points(posed.coco17, batch['K'])
+    conf = torch.ones_like(pixels[..., :1])
+    moved = pixels.clone()
+    moved[..., 0, 0] += 30.0  # the nose 30 px off ...
+    codec = GVHMRCodec(fields=('body_pose',))
+    x0 = torch.zeros(*batch['valid'].shape, codec.dim)
+    energy = GUIDANCE.build(dict(type='KeypointReprojectionEnergy', sigma=1e6, crop_size=None))
+    unseen = torch.cat([moved, conf.clone().index_fill_(-2, torch.tensor([0]), 0.0)], -1)  # ... with confidence 0
+    half = torch.cat([moved, conf.clone().index_fill_(-2, torch.tensor([0]), 0.5)], -1)  # ... with confidence 0.5
+    assert float(energy(_inputs(x0, codec, dict(batch, kp2d=unseen), lambda: posed)).abs().max()) < 1e-3
+    frames = batch['valid'].sum(-1).to(x0)
+    torch.testing.assert_close(energy(_inputs(x0, codec, dict(batch, kp2d=half), lambda: posed)),
+                               0.5 * 30.0 ** 2 * frames, rtol=1e-3, atol=0)  # sigma >> r: GMoF ~ r^2
+
+
+def _feet_estimate(speed_per_frame: float, frames: int = 4) -> Estimate:
+    """A rest-pose body sliding along x at ``speed_per_frame`` metres per frame (world frame)."""
+    zeros = torch.zeros(1, frames, 3)
+    transl = zeros.clone()
+    transl[..., 0] = speed_per_frame * torch.arange(frames, dtype=torch.float32)
+    return Estimate(global_orient_c=zeros, transl_c=zeros, global_orient_w=zeros, transl_w=transl,
+                    body_pose=torch.zeros(1, frames, 21, 3), betas=torch.zeros(1, frames, 10),
+                    contact=torch.tensor([1.0, 0.9, 0.2, 0.0]).expand(1, frames, 4))  # two feet on, two off
+
+
+@pytest.mark.parametrize('form, per_foot', [('released', 0.3 * 30 - 0.1), ('paper', (0.3 * 30) ** 2)])
+def test_foot_skating_energy_hand_computed(form, per_foot):
+    body = EmbeddedSMPLX()
+    batch = dict(valid=torch.ones(1, 4, dtype=torch.bool), meta=[dict(fps=30.0)])
+    inputs = GuidanceInputs.from_estimate(_feet_estimate(0.3), batch, body)
+    energy = GUIDANCE.build(dict(type='FootSkatingEnergy', form=form))
+    # 3 frame pairs x 2 feet in contact, each moving 0.3 m per frame at 30 fps = 9 m/s
+    torch.testing.assert_close(energy(inputs), torch.tensor([3 * 2 * per_foot]), rtol=1e-4, atol=0)
+    batch['valid'][0, 3] = False  # the pair into a padding frame does not count
+    inputs = GuidanceInputs.from_estimate(_feet_estimate(0.3), batch, body)
+    torch.testing.assert_close(energy(inputs), torch.tensor([2 * 2 * per_foot]), rtol=1e-4, atol=0)
+
+
+def test_foot_skating_is_zero_below_the_speed_threshold_and_needs_contacts():
+    body = EmbeddedSMPLX()
+    batch = dict(valid=torch.ones(1, 4, dtype=torch.bool), meta=[dict(fps=30.0)])
+    slow = GuidanceInputs.from_estimate(_feet_estimate(0.003), batch, body)  # 0.09 m/s < 0.1 m/s
+    assert float(GUIDANCE.build(dict(type='FootSkatingEnergy'))(slow)) == 0.0
+    no_contact = GuidanceInputs.from_estimate(_feet_estimate(0.3).with_params(contact=None), batch, body)
+    with pytest.raises(ValueError, match='contact'):
+        GUIDANCE.build(dict(type='FootSkatingEnergy'))(no_contact)
+
+
+def test_energies_count_only_inside_their_active_window():
+    codec = GVHMRCodec(fields=('cam',))
+    x0 = torch.zeros(1, 2, codec.dim)
+    x0[0, 1] = 1.0
+    batch = dict(valid=torch.ones(1, 2, dtype=torch.bool))
+    guidance = GuidanceSet(dict(late=dict(type='TemporalConsistencyEnergy', normalized=True, t_max=100),
+                                always=dict(type='TemporalConsistencyEnergy', normalized=True, weight=2.0)))
+    assert float(guidance(_inputs(x0, codec, batch), t=50)[0]) == pytest.approx(3.0 + 6.0)
+    total, terms = guidance(_inputs(x0, codec, batch), t=500)
+    assert set(terms) == {'always'} and float(total) == pytest.approx(6.0)
+    assert GuidanceSet(dict(late=dict(type='TemporalConsistencyEnergy', t_max=100)))(
+        _inputs(x0, codec, batch), t=500)[0] is None  # nothing active: the sampler skips the gradient
+    assert {e.frame for e in GuidanceSet(dict(kp=dict(type='KeypointReprojectionEnergy'),
+                                              fs=dict(type='FootSkatingEnergy'))).energies.values()} == {'c', 'w'}
 
 
 def test_camera_offset_gradient_points_toward_the_keypoints(batch):

@@ -8,7 +8,7 @@ from unihmr.body import EmbeddedSMPLX
 from unihmr.codecs import GVHMRCodec
 from unihmr.data.collate import collate_windows
 from unihmr.data.datasets.synthetic import SyntheticMotionDataset
-from unihmr.models.recoverer import slice_time
+from unihmr.models.batch_ops import slice_time
 from unihmr.models.losses import (CameraJointLoss, ContactBCELoss, LossInputs, NormalizedTargetLoss,
                                   ReprojectionLoss, SMPLXLossSet, WorldTranslationLoss, merge_loss_cfg)
 from unihmr.registry import LOSSES

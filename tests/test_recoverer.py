@@ -5,7 +5,8 @@ import torch
 from unihmr.data.collate import collate_windows
 from unihmr.data.datasets.synthetic import SyntheticMotionDataset
 from unihmr.evaluation import MotionMetric
-from unihmr.models.recoverer import crossfade_weights, slice_time, window_spans
+from unihmr.models.batch_ops import slice_time
+from unihmr.models.windowing import crossfade_weights, window_spans
 from unihmr.registry import MODELS
 
 TINY = dict(type='Recoverer', encoder=dict(type='ConditionEncoder', width=32, feat_dim=16),
@@ -34,7 +35,7 @@ def test_window_spans_cover_every_frame_and_weights_sum_to_one():
             assert end - start == min(window, frames) and 0 <= start and end <= frames
             covered[start:end] = True
         assert covered.all()
-        weights = crossfade_weights(spans, frames, overlap)
+        weights = crossfade_weights(spans, frames)
         torch.testing.assert_close(weights.sum(0), torch.ones(frames))
         assert (weights >= 0).all()
 
@@ -57,10 +58,11 @@ def test_windowed_inference_matches_one_pass_when_the_window_covers_the_sequence
     long_window = MODELS.build({**TINY, 'window': 64, 'overlap': 8}).eval()
     long_window.load_state_dict(model.state_dict())
     one_pass, windowed = long_window(mode='tensor', **batch), model(mode='tensor', **batch)
-    assert windowed.x.shape == one_pass.x.shape == (2, 40, 158)
+    assert windowed.body_pose.shape == one_pass.body_pose.shape == (2, 40, 21, 3)
     # The first frames are seen by the first window only, with no cross-fade: the same as one pass of it.
-    first = slice_time(batch, 0, 24)
-    torch.testing.assert_close(model(mode='tensor', **first).x[:, :16], windowed.x[:, :16], atol=1e-5, rtol=0)
+    first = model(mode='tensor', **slice_time(batch, 0, 24))
+    for name in ('body_pose', 'global_orient_c', 'transl_c', 'betas'):
+        torch.testing.assert_close(getattr(first, name)[:, :16], getattr(windowed, name)[:, :16], atol=1e-5, rtol=0)
 
 
 def test_predict_feeds_the_motion_metric(model, batch):
@@ -87,10 +89,19 @@ def test_bad_arguments_are_named():
 
 
 def test_world_trajectory_is_grounded(model, batch):
-    output = model(mode='tensor', **batch)
-    params = output.smpl_params_w
+    estimate = model(mode='tensor', **batch)
+    params = estimate.body_args('w')
     lowest = model.body_model(**params, return_verts=False).joints[..., [7, 8, 10, 11], 1].amin(dim=(-1, -2))
     rest = model.body_model(betas=params['betas'][:, :1])
     rest_height = rest.joints[:, 0, [7, 8, 10, 11], 1].amin(-1) - rest.vertices[:, 0, :, 1].amin(-1)
     torch.testing.assert_close(lowest, rest_height, atol=1e-4, rtol=0)
-    torch.testing.assert_close(output.smpl_params['transl_w'], params['transl'])
+
+
+def test_grounding_ignores_padding_frames(model, batch):
+    padded = dict(batch, valid=batch['valid'].clone())
+    padded['valid'][:, 30:] = False
+    estimate = model.recover(padded)
+    joints = model.body_model(**estimate.body_args('w'), return_verts=False).joints[..., [7, 8, 10, 11], 1]
+    rest = model.body_model(betas=estimate.betas[:, :1])
+    rest_height = rest.joints[:, 0, [7, 8, 10, 11], 1].amin(-1) - rest.vertices[:, 0, :, 1].amin(-1)
+    torch.testing.assert_close(joints[:, :30].amin(dim=(-1, -2)), rest_height, atol=1e-4, rtol=0)

@@ -5,8 +5,9 @@ import torch
 from unihmr.body import EmbeddedSMPLX
 from unihmr.data.collate import collate_windows
 from unihmr.data.datasets.synthetic import SyntheticMotionDataset
-from unihmr.models.recoverer import slice_time
-from unihmr.models.heads import HeadOutput, RegressionHead
+from unihmr.models.batch_ops import slice_time
+from unihmr.models.estimate import PARAM_NAMES, Estimate
+from unihmr.models.heads import RegressionHead
 from unihmr.registry import HEADS
 
 TINY = dict(type='RoPETransformer', width=32, depth=1, heads=2, window=4)
@@ -37,7 +38,7 @@ def test_loss_decreases_when_overfitting(body, batch):
     optimizer = torch.optim.Adam(head.parameters(), lr=3e-3)
     totals = []
     for _ in range(30):
-        losses = head.loss(batch['img_feat'], batch)
+        losses = head.loss(batch['img_feat'], batch, {})
         assert all('loss' in name for name in losses)
         total = sum(losses.values())
         optimizer.zero_grad()
@@ -50,26 +51,31 @@ def test_loss_decreases_when_overfitting(body, batch):
 def test_predict_shapes(body, batch):
     head = _head(body, batch)
     out = head.predict(batch['img_feat'], batch)
-    assert isinstance(out, HeadOutput)
-    assert out.x.shape == (2, 16, head.codec.dim) and out.samples is None
-    for params in (out.smpl_params_c, out.smpl_params_w):
+    assert isinstance(out, Estimate) and out.samples is None
+    for frame in ('c', 'w'):
+        params = out.body_args(frame)
         assert params['global_orient'].shape == (2, 16, 3) and params['transl'].shape == (2, 16, 3)
         assert params['body_pose'].shape == (2, 16, 21, 3) and params['betas'].shape == (2, 16, 10)
-    assert set(out.smpl_params) == set(batch['smpl_params'])
+    assert set(out.params) == set(PARAM_NAMES) == set(batch['smpl_params'])
     assert out.contact.shape == (2, 16, 4) and ((out.contact >= 0) & (out.contact <= 1)).all()
     several = head.predict(batch['img_feat'], batch, num_samples=3)
-    assert several.samples['x'].shape == (3, 2, 16, head.codec.dim)
-    with pytest.raises(TypeError):
+    assert several.samples['body_pose'].shape == (3, 2, 16, 21, 3)
+    torch.testing.assert_close(several.samples['transl_c'][2], out.transl_c)  # deterministic: copies
+    with pytest.raises(ValueError, match='deterministic'):
         head.predict(batch['img_feat'], batch, num_steps=5)
+    with pytest.raises(TypeError, match='solver'):
+        head.predict(batch['img_feat'], batch, solver='euler')
 
 
-def test_known_coordinates_are_imposed(body, batch):
-    head = _head(body, batch)
-    target = head.codec.encode(batch)
-    known = dict(x=target, mask=head.codec.field_mask(['betas', 'cam']))
-    out = head.predict(batch['img_feat'], batch, known=known)
-    assert torch.equal(out.x[..., head.codec.slices['betas']], target[..., head.codec.slices['betas']])
-    assert torch.allclose(out.smpl_params_c['transl'], batch['smpl_params']['transl_c'], atol=1e-4)
+def test_known_fields_of_an_earlier_estimate_are_imposed(body, batch):
+    head = _head(body, batch, codec=dict(type='GVHMRCodec', known_fields=('betas', 'cam')), inputs=('anchor',))
+    head.codec.compute_stats([batch])
+    anchor = Estimate.from_params(batch['smpl_params'])
+    out = head.predict(batch['img_feat'], batch, {'anchor': anchor})
+    torch.testing.assert_close(out.betas, batch['smpl_params']['betas'], atol=1e-4, rtol=0)
+    torch.testing.assert_close(out.transl_c, batch['smpl_params']['transl_c'], atol=1e-4, rtol=0)
+    free = head.predict(batch['img_feat'], batch, {})  # nothing earlier: nothing imposed
+    assert (free.betas - batch['smpl_params']['betas']).abs().max() > 1e-2
 
 
 def test_body_model_outside_state_dict(body, batch):

@@ -1,6 +1,10 @@
-"""ScoreHMRRefiner (ScoreHMR section 4.1) behind a regression stage: keypoint guidance lowers the reprojection
-energy, the loop stops by its rule, the world follows the refined camera orientation, the prior loads from
-its own checkpoint, and a missing observation is named."""
+"""ScoreHMRRefiner (ScoreHMR section 4.1) as a stage behind a regression stage: keypoint guidance lowers the
+reprojection energy (also with the camera offset frozen, so the pose guidance itself must descend), the loop
+stops by its rule, the world follows the refined camera orientation, the prior loads from its own checkpoint,
+hypotheses are refined too, and a missing observation is named.
+
+Mutation caught here: the refiner's pose guidance ascending the energy (``eps - ...`` in eq. 10) while the
+camera offset still descends -> ``test_keypoint_guidance_lowers_the_reprojection_energy[frozen camera]``."""
 import pytest
 import torch
 
@@ -17,9 +21,10 @@ KP = dict(kp=dict(type='KeypointReprojectionEnergy', weight=1e-3))
 
 
 def recoverer(**refiner):
-    cfg = dict(type='ScoreHMRRefiner', prior=PRIOR, guidance=KP, tau=20, step=10, max_rounds=2, scale=1.0)
+    cfg = dict(name='scorehmr', type='ScoreHMRRefiner', prior=PRIOR, guidance=KP, tau=20, step=10, max_rounds=2,
+               scale=1.0)
     return MODELS.build(dict(type='Recoverer', encoder=dict(type='ConditionEncoder', width=32, feat_dim=FEAT),
-                             stages=[STAGE], refiners=[dict(cfg, **refiner)], window=24, overlap=8,
+                             stages=[dict(STAGE, name='regression'), dict(cfg, **refiner)], window=24, overlap=8,
                              ground_world=False)).eval()
 
 
@@ -29,23 +34,31 @@ def batch():
     return collate_windows([dataset[0], dataset[1]])
 
 
-def _kp_energy(model, batch, output):
-    params = output.smpl_params_c
-    posed = model.body_model(**params, return_verts=False)
-    guidance = GuidanceSet(KP)
-    return guidance(GuidanceInputs(x0=output.x, codec=model.stages[0].codec, batch=batch,
-                                   valid=batch['valid'].bool(), posed=lambda: posed))[0]
+def _kp_energy(model, batch, estimate):
+    return GuidanceSet(KP)(GuidanceInputs.from_estimate(estimate, batch, model.body_model))[0]
 
 
-def test_keypoint_guidance_lowers_the_reprojection_energy(batch):
+@pytest.mark.parametrize('camera_lr', [1e-2, 0.0], ids=['camera optimised', 'frozen camera'])
+def test_keypoint_guidance_lowers_the_reprojection_energy(batch, camera_lr):
+    torch.manual_seed(0)
+    model = recoverer(camera_lr=camera_lr)
+    cond = model.encoder(batch)
+    stage_output = model.stages[0].predict(cond, batch)
+    refined = model.stages[1].predict(cond, batch, {'regression': stage_output})
+    before, after = _kp_energy(model, batch, stage_output), _kp_energy(model, batch, refined)
+    assert (after < before).all()
+    torch.testing.assert_close(refined.betas, stage_output.betas)
+
+
+def test_hypotheses_are_refined_with_the_point_estimate(batch):
     torch.manual_seed(0)
     model = recoverer()
     cond = model.encoder(batch)
-    stage_output = model.stages[0].predict(cond, batch)
-    refined = model.refiners[0].refine(cond, batch, stage_output)
-    before, after = _kp_energy(model, batch, stage_output), _kp_energy(model, batch, refined)
-    assert (after < before).all()
-    torch.testing.assert_close(refined.smpl_params['betas'], stage_output.smpl_params['betas'])
+    earlier = model.stages[0].predict(cond, batch, num_samples=2)  # deterministic: two copies of the answer
+    refined = model.stages[1].predict(cond, batch, {'regression': earlier}, num_samples=2)
+    assert refined.samples['body_pose'].shape == (2, *refined.body_pose.shape)
+    for sample in range(2):  # each copy refined like the point estimate (same inputs, batched)
+        torch.testing.assert_close(refined.samples['body_pose'][sample], refined.body_pose, atol=1e-4, rtol=0)
 
 
 def test_world_orientation_follows_the_refined_camera_orientation(batch):
@@ -53,8 +66,8 @@ def test_world_orientation_follows_the_refined_camera_orientation(batch):
     torch.manual_seed(0)
     model = recoverer()
     refined = model.recover(batch)
-    R_c = axis_angle_to_matrix(refined.smpl_params['global_orient_c'])
-    R_w = axis_angle_to_matrix(refined.smpl_params['global_orient_w'])
+    R_c = axis_angle_to_matrix(refined.global_orient_c)
+    R_w = axis_angle_to_matrix(refined.global_orient_w)
     torch.testing.assert_close(batch['R_w2c'] @ R_w, R_c, atol=1e-4, rtol=0)
 
 
@@ -62,7 +75,7 @@ def test_the_loop_stops_when_the_energy_settles(batch):
     torch.manual_seed(0)
     model = recoverer(max_rounds=3, rel_tol=1e9)  # any change is "small": one round only
     calls = []
-    loop = model.refiners[0].loop
+    loop = model.stages[1].loop
     original = loop.invert
     loop.invert = lambda *args: calls.append(1) or original(*args)
     model.recover(batch)
@@ -71,17 +84,25 @@ def test_the_loop_stops_when_the_energy_settles(batch):
 
 def test_prior_weights_come_from_their_own_checkpoint(batch, tmp_path):
     torch.manual_seed(3)
-    prior_model = MODELS.build(dict(type='Recoverer', encoder=dict(type='ConditionEncoder', width=32, feat_dim=FEAT),
-                                    stages=[PRIOR]))
+    prior_model = MODELS.build(dict(type='Recoverer', stages=[PRIOR]))  # no shared encoder: the prior reads img_feat
     path = tmp_path / 'prior.pth'
     torch.save({'state_dict': prior_model.state_dict()}, path)
     model = recoverer(prior_checkpoint=str(path))
     for name, value in prior_model.stages[0].state_dict().items():
-        torch.testing.assert_close(model.refiners[0].prior.state_dict()[name], value)
-    assert not any(key.startswith('refiners.0.prior') for key in model.state_dict())  # not in the checkpoint
+        torch.testing.assert_close(model.stages[1].prior.state_dict()[name], value)
+    assert not any(key.startswith('stages.1.') for key in model.state_dict())  # the prior is not in the checkpoint
 
 
 def test_keypoint_guidance_without_keypoints_is_named(batch):
     model = recoverer()
     with pytest.raises(ValueError, match="kp2d"):
-        model.refiners[0].refine(None, {k: v for k, v in batch.items() if k != 'kp2d'}, None)
+        model.stages[1].predict(None, {k: v for k, v in batch.items() if k != 'kp2d'}, {'regression': None})
+
+
+def test_the_refiner_is_not_trained_by_the_recoverer():
+    model = recoverer()
+    assert model.train_stages == (0,)
+    with pytest.raises(ValueError, match='not trained here'):
+        MODELS.build(dict(type='Recoverer', encoder=dict(type='ConditionEncoder', width=32, feat_dim=FEAT),
+                          stages=[STAGE, dict(type='ScoreHMRRefiner', prior=PRIOR, guidance=KP, tau=20, step=10)],
+                          train_stages=[1]))

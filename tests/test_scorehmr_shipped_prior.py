@@ -20,7 +20,8 @@ SHIPPED = REPO / 'checkpoints' / 'scorehmr_prior_cpu_synthetic' / 'model.pth'
 @pytest.fixture(scope='module')
 def priors():
     cfg = Config.fromfile(str(REPO / 'configs' / '_base_' / 'models' / 'scorehmr.py'))
-    trained, untrained = (HEADS.build(dict(cfg.scorehmr_prior_cpu)).eval() for _ in range(2))
+    prior = {key: value for key, value in cfg.scorehmr_prior_cpu.items() if key != 'name'}  # a stage name, not an argument
+    trained, untrained = (HEADS.build(dict(prior)).eval() for _ in range(2))
     load_prior_weights(trained, str(SHIPPED))
     return trained, untrained
 

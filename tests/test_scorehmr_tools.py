@@ -48,13 +48,13 @@ def test_prior_checkpoint_holds_the_denoiser_and_fitted_statistics(checkpoints):
 def test_regression_plus_scorehmr_evaluates_with_the_regression_checkpoint(checkpoints, tmp_path):
     prior, stage = checkpoints
     out = tmp_path / 'refined.json'
-    refiner = ['model.refiners.0.prior.denoiser.width=32', 'model.refiners.0.prior.denoiser.hidden=32',
-               f'model.refiners.0.prior_checkpoint={prior}', 'model.refiners.0.max_rounds=1',
-               'model.refiners.0.tau=10', 'model.refiners.0.step=5',
+    refiner = ['model.stages.1.prior.denoiser.width=32', 'model.stages.1.prior.denoiser.hidden=32',
+               f'model.stages.1.prior_checkpoint={prior}', 'model.stages.1.max_rounds=1',
+               'model.stages.1.tau=10', 'model.stages.1.step=5',
                'test_dataloader.dataset.num_windows=2', 'test_dataloader.dataset.window=24']
     result = _run([REFINED, str(stage), *STAGE_TINY, *refiner, '--out', str(out)], tool='test.py')
     assert result.returncode == 0, result.stderr[-3000:]
     assert {'pa_mpjpe', 'accel', 'mpjpe_nontorso'} <= set(json.loads(out.read_text()))
-    missing = _run([REFINED, str(stage), *STAGE_TINY, *refiner[:2], 'model.refiners.0.prior_checkpoint=nowhere.pth',
+    missing = _run([REFINED, str(stage), *STAGE_TINY, *refiner[:2], 'model.stages.1.prior_checkpoint=nowhere.pth',
                     '--out', str(out)], tool='test.py')
     assert missing.returncode == 2 and 'prior checkpoint not found' in missing.stderr

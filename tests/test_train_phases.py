@@ -48,7 +48,7 @@ def test_phases_run_in_order_and_stage2_keeps_the_frozen_stage1(trained):
     assert anchor and all(torch.equal(stage1[key], stage2[key]) for key in anchor)  # frozen in phase 2
     flow = [key for key in stage1 if key.startswith('stages.1.') and key.endswith('weight')]
     assert any(not torch.equal(stage1[key], stage2[key]) for key in flow)  # trained in phase 2
-    assert int(stage2['stages.1.train_step']) == 2
+    assert int(stage2['stages.1.loss_set.train_step']) == 2
     phase2_log = next((trained / 'stage2').glob('*/*.log')).read_text()
     assert "initialised" in phase2_log and "'stages.1.backbone' from 'stages.0.backbone'" in phase2_log
 

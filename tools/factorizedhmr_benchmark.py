@@ -32,7 +32,7 @@ def bench_factorizedhmr(args) -> dict:
         row = {'size': size, 'frames': FRAMES,
                'regression_s': median_seconds(lambda: regression.recover(sequence), repeats, warmup)}
         for steps in (50, 10):
-            row[f'factorized_{steps}_s'] = median_seconds(lambda: factorized.recover(sequence, steps=steps),
+            row[f'factorized_{steps}_s'] = median_seconds(lambda: factorized.recover(sequence, num_steps=steps),
                                                           repeats, warmup)
         row['ratio_50'] = row['factorized_50_s'] / row['regression_s']
         results.append(row)

@@ -51,13 +51,14 @@ def main(argv=None):
         print(f'error: --steps must be positive integers, got {args.steps}', file=sys.stderr)
         raise SystemExit(2)
     model = exit_on_user_error(build_model, cfg, args.checkpoint)
-    if not any('steps' in stage.sampler_options for stage in model.stages):
-        print('error: no stage of this model takes a step count (no flow head)', file=sys.stderr)
+    if not any(stage.takes_steps for stage in model.stages):
+        print('error: no stage of this model takes a step count (num_steps): it has no generative head',
+              file=sys.stderr)
         raise SystemExit(2)
     out = Path(args.out or work_dir)
     rows = []
     for steps in args.steps:
-        model.sampler_cfg = dict(model.sampler_cfg, steps=steps)
+        model.num_steps = steps
         metrics, _ = evaluate(model, build_dataloader(cfg.test_dataloader), cfg.test_evaluator, progress=False,
                               seed=args.seed)
         rows.append({'steps': steps, **{k: float(v) for k, v in metrics.items()}})

@@ -42,6 +42,7 @@ anchor_head = dict(
         reproj=dict(joints='torso'),
         transl_w=None,
         verts_c=None),
+    name='anchor',
     type='RegressionHead')
 anchor_losses = dict(
     contact=None,
@@ -113,7 +114,10 @@ default_scope = 'unihmr'
 env_cfg = dict(cudnn_benchmark=False, dist_cfg=dict(backend='gloo'))
 experiment_name = 'stage2_20261121_202731'
 flow_completion = dict(
-    anchor_condition=True,
+    anchor_fields=(
+        'global_orient_c',
+        'body_pose_torso',
+    ),
     anchor_source='previous',
     backbone=dict(
         depth=4, heads=4, type='RoPETransformer', width=128, window=120),
@@ -149,8 +153,21 @@ flow_completion = dict(
         'kp_rays',
         'img_feat',
     ), scale=1.5),
-    losses=dict(transl_w=0.1, verts_c=None),
+    losses=dict(
+        consistency=dict(type='JointBoneConsistencyLoss', weight=1.0),
+        contact=None,
+        proj_non_torso=dict(
+            delta=0.02,
+            distance='robust',
+            joints='non_torso',
+            ramp_iters=1000,
+            type='ReprojectionLoss',
+            weight=1.0),
+        transl_c=dict(type='CameraTranslationLoss', weight=1.0),
+        transl_w=0.1,
+        verts_c=None),
     min_gap=0.2,
+    name='completion',
     prediction='data',
     sampler=dict(solver='euler', steps=50),
     type='FlowMatchingHead')
@@ -207,9 +224,13 @@ model = dict(
                 reproj=dict(joints='all'),
                 transl_w=None,
                 verts_c=None),
+            name='anchor',
             type='RegressionHead'),
         dict(
-            anchor_condition=True,
+            anchor_fields=(
+                'global_orient_c',
+                'body_pose_torso',
+            ),
             anchor_source='previous',
             backbone=dict(
                 depth=4,
@@ -250,8 +271,21 @@ model = dict(
                     'kp_rays',
                     'img_feat',
                 ), scale=1.5),
-            losses=dict(transl_w=0.1, verts_c=None),
+            losses=dict(
+                consistency=dict(type='JointBoneConsistencyLoss', weight=1.0),
+                contact=None,
+                proj_non_torso=dict(
+                    delta=0.02,
+                    distance='robust',
+                    joints='non_torso',
+                    ramp_iters=1000,
+                    type='ReprojectionLoss',
+                    weight=1.0),
+                transl_c=dict(type='CameraTranslationLoss', weight=1.0),
+                transl_w=0.1,
+                verts_c=None),
             min_gap=0.2,
+            name='completion',
             prediction='data',
             sampler=dict(solver='euler', steps=50),
             type='FlowMatchingHead'),
@@ -338,7 +372,10 @@ phases = [
 ]
 randomness = dict(seed=0)
 regression_completion = dict(
-    anchor_condition=True,
+    anchor_fields=(
+        'global_orient_c',
+        'body_pose_torso',
+    ),
     backbone=dict(
         depth=4, heads=4, type='RoPETransformer', width=128, window=120),
     codec=dict(
@@ -379,6 +416,7 @@ regression_completion = dict(
             weight=1.0),
         transl_w=0.1,
         verts_c=None),
+    name='completion',
     type='RegressionHead')
 resume = False
 stage1_iters = 4500

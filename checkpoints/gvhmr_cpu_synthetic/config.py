@@ -30,6 +30,7 @@ model = dict(
                 window=120),
             codec=dict(type='GVHMRCodec'),
             losses=dict(transl_w=0.1, verts_c=None),
+            name='regression',
             type='RegressionHead'),
     ],
     type='Recoverer',

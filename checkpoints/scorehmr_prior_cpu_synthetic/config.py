@@ -24,7 +24,7 @@ log_processor = dict(by_epoch=False)
 max_iters = 5000
 model = dict(
     body_model=dict(type='EmbeddedSMPLX'),
-    encoder=dict(feat_dim=64, type='ConditionEncoder', width=32),
+    encoder=None,
     overlap=30,
     stages=[
         dict(
@@ -37,6 +37,7 @@ model = dict(
             denoiser=dict(
                 hidden=512, num_blocks=3, type='ResMLPDenoiser', width=256),
             feat_dim=64,
+            name='prior',
             num_train_timesteps=1000,
             type='DiffusionPriorHead'),
     ],

@@ -175,13 +175,18 @@ class Recoverer(BaseModel):
                 steps = dict(num_steps=num_steps) if stage.takes_steps and num_steps is not None else {}
                 history[name] = stage.predict(cond, batch, history, num_samples=num_samples, **steps, **options)
             last = history[name]
-        return self.ground(last) if self.ground_world else last
+        return self.ground(last, batch.get('valid')) if self.ground_world else last
 
-    def ground(self, estimate: Estimate) -> Estimate:
-        """Lift each sequence's world trajectory so its lowest foot joint is at its rest-pose height."""
+    def ground(self, estimate: Estimate, valid: Optional[torch.Tensor] = None) -> Estimate:
+        """Lift each sequence's world trajectory so its lowest foot joint over the ``valid`` (B, T) frames is at
+        its rest-pose height."""
         feet = list(FEET_JOINTS)
         posed = self.body_model(**estimate.body_args('w'), return_verts=False)
-        lowest = posed.joints[..., feet, 1].amin(dim=(-1, -2))  # (B,)
+        heights = posed.joints[..., feet, 1].amin(-1)  # (B, T)
+        lowest = heights.amin(-1)  # (B,)
+        if valid is not None:  # padding frames do not count (a sequence without valid frames keeps all)
+            masked = heights.masked_fill(~valid.bool().to(heights.device), float('inf')).amin(-1)
+            lowest = torch.where(torch.isfinite(masked), masked, lowest)
         rest = self.body_model(betas=estimate.betas[:, :1])  # (B, 1): standing in the rest pose, transl 0
         rest_height = rest.joints[:, 0, feet, 1].amin(-1) - rest.vertices[:, 0, :, 1].amin(-1)  # feet above soles
         lift = (rest_height - lowest)[:, None]

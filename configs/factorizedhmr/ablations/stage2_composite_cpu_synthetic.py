@@ -2,7 +2,7 @@
 # positions) trained with the flow-matching loss only (no geometry-aware, consistency or projection losses),
 # on the frozen shipped Stage-1 anchor, for the shipped model's Stage-2 iterations.
 _base_ = ['../factorizedhmr_cpu_synthetic.py']
-fm_only = dict(target=None, joints_c=None, joints_c_abs=None, reproj=None, transl_w=None, transl_c=None, verts_c=None,
+fm_only = dict(contact=None, target=None, joints_c=None, joints_c_abs=None, reproj=None, transl_w=None, transl_c=None, verts_c=None,
                consistency=None, proj_non_torso=None)
 flow_completion = dict(
     name='completion', type='FlowMatchingHead', codec={{_base_.completion_codec}},

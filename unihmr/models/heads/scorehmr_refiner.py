@@ -126,8 +126,8 @@ class ScoreHMRRefiner(BaseHead):
     def predict(self, cond, batch: dict, history: Optional[dict] = None, num_samples: int = 1,
                 num_steps: Optional[int] = None) -> Estimate:
         """The refined estimate of the earlier stage's (its samples refined too when S > 1)."""
-        earlier = self.earlier(history)
         self.guidance.check(batch)
+        earlier = self.earlier(history)
         loop = self._loop(num_steps)
         refined = self.refine(loop, batch, earlier)
         if num_samples > 1 and earlier.samples is not None:
