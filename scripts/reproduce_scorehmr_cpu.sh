@@ -25,9 +25,9 @@ mkdir -p "$OUT"
 for split in clean heavy; do
   S="test_dataloader.dataset.severity=$([ $split = clean ] && echo none || echo heavy) test_dataloader.dataset.num_windows=32"
   [ -f $OUT/${split}_regression.json ] || $PY tools/test.py $BASE $M $S --out $OUT/${split}_regression.json
-  [ -f $OUT/${split}_keypoints.json ] || $PY tools/test.py $REFINED $M $S model.refiners.0.guidance.temporal.weight=0 \
+  [ -f $OUT/${split}_keypoints.json ] || $PY tools/test.py $REFINED $M $S model.stages.1.guidance.temporal.weight=0 \
     --out $OUT/${split}_keypoints.json
-  [ -f $OUT/${split}_temporal.json ] || $PY tools/test.py $REFINED $M $S model.refiners.0.guidance.keypoints.weight=0 \
+  [ -f $OUT/${split}_temporal.json ] || $PY tools/test.py $REFINED $M $S model.stages.1.guidance.keypoints.weight=0 \
     --out $OUT/${split}_temporal.json
   [ -f $OUT/${split}_both.json ] || $PY tools/test.py $REFINED $M $S --out $OUT/${split}_both.json
 done

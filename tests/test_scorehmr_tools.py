@@ -58,3 +58,20 @@ def test_regression_plus_scorehmr_evaluates_with_the_regression_checkpoint(check
     missing = _run([REFINED, str(stage), *STAGE_TINY, *refiner[:2], 'model.stages.1.prior_checkpoint=nowhere.pth',
                     '--out', str(out)], tool='test.py')
     assert missing.returncode == 2 and 'prior checkpoint not found' in missing.stderr
+
+
+def test_steps_sweep_takes_the_refiner_and_refuses_a_deterministic_model(checkpoints, tmp_path):
+    """``tools/sweep_steps.py`` takes any generative stage (here the refiner's DDIM steps from tau), not only the
+    flow head; a model without one is refused with exit code 2."""
+    prior, stage = checkpoints
+    refiner = ['model.stages.1.prior.denoiser.width=32', 'model.stages.1.prior.denoiser.hidden=32',
+               f'model.stages.1.prior_checkpoint={prior}', 'model.stages.1.max_rounds=1', 'model.stages.1.tau=10',
+               'model.stages.1.step=5', 'test_dataloader.dataset.num_windows=2', 'test_dataloader.dataset.window=24']
+    result = _run([REFINED, str(stage), *STAGE_TINY, *refiner, '--steps', '1', '5', '--out', str(tmp_path)],
+                  tool='sweep_steps.py')
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = json.loads((tmp_path / 'steps.json').read_text())
+    assert [row['steps'] for row in rows] == [1, 5] and rows[0]['reproj_px'] != rows[1]['reproj_px']
+    plain = _run([REGRESSION, str(stage), *STAGE_TINY, 'test_dataloader.dataset.num_windows=2', '--steps', '1',
+                  '--out', str(tmp_path)], tool='sweep_steps.py')
+    assert plain.returncode == 2 and 'no generative' in plain.stderr

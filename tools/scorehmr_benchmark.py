@@ -27,8 +27,8 @@ def bench_scorehmr(args) -> dict:
     rows = [{'model': 'regression', 'rounds': 0,
              'seconds': median_seconds(lambda: regression.recover(sequence), 3, warmup=1)}]
     for rounds in (1, 10):
-        cfg = load_config(ROOT / REFINED, ['model.refiners.0.prior_checkpoint=null',
-                                           f'model.refiners.0.max_rounds={rounds}', 'model.refiners.0.rel_tol=0.0'])
+        cfg = load_config(ROOT / REFINED, ['model.stages.1.prior_checkpoint=null',
+                                           f'model.stages.1.max_rounds={rounds}', 'model.stages.1.rel_tol=0.0'])
         refined = MODELS.build(dict(cfg.model)).eval()
         rows.append({'model': 'regression + ScoreHMR', 'rounds': rounds,
                      'seconds': median_seconds(lambda: refined.recover(sequence), 1, warmup=0)})

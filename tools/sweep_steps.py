@@ -1,8 +1,9 @@
-"""Error vs ODE steps (FactorizedHMR Fig. 7): ``python tools/sweep_steps.py CONFIG CHECKPOINT [key=value ...]
+"""Error vs steps of a generative model: ``python tools/sweep_steps.py CONFIG CHECKPOINT [key=value ...]
 [--steps 1 2 5 10 20 50 100] [--out DIR]``.
 
-Evaluates a checkpoint of a model with a flow head over ``cfg.test_dataloader`` once per step count (the
-same noise seed each time), and writes ``steps.json`` (steps -> metrics), ``steps.csv`` and ``steps.png``
+Evaluates a checkpoint over ``cfg.test_dataloader`` once per step count, set as ``model.num_steps`` (the one
+budget knob of every generative stage: ODE steps of the flow head, FactorizedHMR Fig. 7; DDIM steps of a
+diffusion prior or refiner), with the same noise seed each time, and writes ``steps.json`` (steps -> metrics), ``steps.csv`` and ``steps.png``
 (MPJPE, WA-MPJPE, PA-MPJPE and non-torso MPJPE against the step count, log axis) into ``--out``.
 """
 import csv
@@ -31,7 +32,7 @@ def plot(rows: list, path: Path, title: str) -> None:
         ax.plot(steps, [row[name] for row in rows], marker='o')
         ax.set_xscale('log')
         ax.set_xticks(steps, [str(s) for s in steps])
-        ax.set_xlabel('Euler steps')
+        ax.set_xlabel('steps (num_steps)')
         ax.set_ylabel(f'{name} (mm)')
         ax.grid(alpha=0.3)
     fig.suptitle(title, fontsize=9)
@@ -68,7 +69,7 @@ def main(argv=None):
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    plot(rows, out / 'steps.png', f'{Path(args.config).stem}: error vs Euler steps')
+    plot(rows, out / 'steps.png', f'{Path(args.config).stem}: error vs steps')
     save_config(cfg, out)
     print(f'wrote {out}/steps.json, steps.csv and steps.png')
 

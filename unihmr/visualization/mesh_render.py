@@ -7,7 +7,7 @@ import matplotlib
 
 matplotlib.use('Agg')  # noqa: E402  (figures are written to files; no screen here)
 import numpy as np
-from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.collections import PolyCollection
 
 # World-to-view rotations (rows: image x, image y, towards the viewer). World: y up, body faces +z.
 VIEWS = {
@@ -42,14 +42,6 @@ def draw_mesh(ax, vertices, faces, view='side', color=(0.80, 0.62, 0.42), light=
     collection = PolyCollection(tris[order][:, :, :2], facecolors=colors, edgecolors='none', antialiased=False)
     ax.add_collection(collection)
     return collection
-
-
-def draw_skeleton(ax, joints, parents, view='side', color='tab:blue', linewidth=2.0):
-    """Draw bones of a skeleton (joints (J, 3) world, ``parents`` per joint, -1 for the root)."""
-    points = np.asarray(joints, dtype=float) @ view_rotation(view).T
-    segments = [(points[p, :2], points[j, :2]) for j, p in enumerate(parents) if p >= 0]
-    ax.add_collection(LineCollection(segments, colors=color, linewidths=linewidth))
-    ax.scatter(points[:, 0], points[:, 1], s=6, color=color, zorder=3)
 
 
 def frame_axis(ax, points_2d, margin=0.15):

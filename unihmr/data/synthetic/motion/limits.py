@@ -23,7 +23,7 @@ import numpy as np
 
 from unihmr.body.joint_sets import BODY_JOINT_NAMES
 
-from unihmr.data.synthetic.np_rotations import euler_to_matrix, euler_to_rotvec, matrix_to_euler, rotvec_to_matrix
+from unihmr.data.synthetic.np_rotations import euler_to_rotvec, matrix_to_euler, rotvec_to_matrix
 
 POSE_NAMES = BODY_JOINT_NAMES[1:]  # the 21 rotations of body_pose
 SPECIAL_ORDERS = {'elbow': 'yzx', 'shoulder': 'zxy'}
@@ -97,14 +97,6 @@ def pose_index(name: str) -> int:
 def clamp_euler(angles: np.ndarray) -> np.ndarray:
     """Clip body-pose Euler angles (..., 21, 3) to ``LIMITS``."""
     return np.clip(angles, LIMITS[..., 0], LIMITS[..., 1])
-
-
-def pose_to_matrices(angles: np.ndarray) -> np.ndarray:
-    """Body-pose Euler angles (..., 21, 3) -> rotation matrices (..., 21, 3, 3), each joint in its order."""
-    out = np.empty(angles.shape + (3,))
-    for order, joints in ORDER_GROUPS.items():
-        out[..., joints, :, :] = euler_to_matrix(angles[..., joints, :], order)
-    return out
 
 
 def pose_to_rotvecs(angles: np.ndarray, dtype=np.float64) -> np.ndarray:
