@@ -105,3 +105,15 @@ def test_grounding_ignores_padding_frames(model, batch):
     rest = model.body_model(betas=estimate.betas[:, :1])
     rest_height = rest.joints[:, 0, [7, 8, 10, 11], 1].amin(-1) - rest.vertices[:, 0, :, 1].amin(-1)
     torch.testing.assert_close(joints[:, :30].amin(dim=(-1, -2)), rest_height, atol=1e-4, rtol=0)
+
+
+def test_a_long_sequence_decodes_once(model, batch):
+    """40 frames in windows of 24 (overlap 8): two windows, cross-faded in normalised space, decoded once."""
+    codec = model.stages[0].codec
+    calls, original = [], codec.decode
+    codec.decode = lambda x, *args, **kwargs: calls.append(x.shape) or original(x, *args, **kwargs)
+    try:
+        model.recover(batch)
+    finally:
+        del codec.decode
+    assert len(window_spans(40, 24, 8)) == 2 and calls == [(2, 40, codec.dim)]

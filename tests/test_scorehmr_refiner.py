@@ -106,3 +106,9 @@ def test_the_refiner_is_not_trained_by_the_recoverer():
         MODELS.build(dict(type='Recoverer', encoder=dict(type='ConditionEncoder', width=32, feat_dim=FEAT),
                           stages=[STAGE, dict(type='ScoreHMRRefiner', prior=PRIOR, guidance=KP, tau=20, step=10)],
                           train_stages=[1]))
+
+
+def test_codec_statistics_are_fitted_for_trained_stages_only():
+    """tools/train.py fits codec statistics before training: never over the refiner's loaded prior."""
+    from unihmr.apis.codec_stats import _codecs
+    assert list(_codecs(recoverer())) == ['stages.0.codec']

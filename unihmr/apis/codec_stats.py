@@ -17,14 +17,11 @@ DEFAULT_STATS_CFG = dict(num_windows=256, batch_size=32)
 
 
 def _codecs(model) -> dict:
-    """``name -> codec`` of every stage (and refiner) that has one; unwraps DDP."""
+    """``name -> codec`` of every stage trained here that has one (a refiner's prior keeps the statistics of its
+    own checkpoint); unwraps DDP."""
     model = getattr(model, 'module', model)
-    found = {}
-    for group in ('stages', 'refiners'):
-        for index, head in enumerate(getattr(model, group, [])):
-            if getattr(head, 'codec', None) is not None:
-                found[f'{group}.{index}.codec'] = head.codec
-    return found
+    return {f'stages.{index}.codec': head.codec for index, head in enumerate(model.stages)
+            if head.trainable and getattr(head, 'codec', None) is not None}
 
 
 def fit_codec_stats(model, cfg) -> dict:
