@@ -13,7 +13,7 @@ from unihmr.body import EmbeddedSMPLX
 from unihmr.body.joint_sets import BODY_JOINT_NAMES, BODY_PARENTS, COCO17_FLIP, COCO17_FROM_BODY_JOINTS
 from unihmr.registry import BODY_MODELS
 
-REST_JOINTS_CSV = Path(__file__).resolve().parent / 'fixtures' / 'smplx_neutral_rest_joints.csv'  # vendored from the design repo
+REST_JOINTS_CSV = Path(__file__).resolve().parent / 'fixtures' / 'smplx_neutral_rest_joints.csv'  # vendored
 NUM_VERTICES = 24256
 JOINT_TOL = 1e-5  # metres
 VERTEX_TOL = 1e-5  # metres; mannequin computes in float32, we compare in float64

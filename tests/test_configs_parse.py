@@ -5,6 +5,8 @@ import mmengine.runner  # noqa: F401  (registers mmengine's loops, hooks, sample
 import pytest
 from mmengine.config import Config
 
+from unihmr.apis.schedules import resolve_lr_schedule, warmup_cosine
+from unihmr.apis.training import phase_config
 from unihmr.registry import ALL_REGISTRIES, RUNNER_REGISTRIES
 
 CONFIGS = sorted((Path(__file__).resolve().parents[1] / 'configs').rglob('*.py'))
@@ -30,6 +32,23 @@ def test_config_parses_and_names_registered_types(path):
             f'{path.name}: type {name!r} is not registered'
 
 
+def _schedule(cfg, phase) -> list:
+    """The param_scheduler a phase trains with (``lr_schedule`` resolved at the phase's max_iters)."""
+    return resolve_lr_schedule(phase_config(cfg, phase)).param_scheduler
+
+
+def test_lr_schedule_ends_at_each_run_s_max_iters():
+    assert warmup_cosine(1000, warmup=200) == [
+        dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=200),
+        dict(type='CosineAnnealingLR', by_epoch=False, begin=200, end=1000, eta_min=1e-6)]
+    assert warmup_cosine(2, warmup=200) == warmup_cosine(1000, warmup=200)[:1]  # a smoke run: all warm-up
+    cfg = Config.fromfile(str(Path(__file__).resolve().parents[1] / 'configs' / 'gvhmr' / 'gvhmr_cpu_synthetic.py'))
+    cfg.train_cfg.max_iters = 3000  # an override moves the end of the schedule with it
+    assert resolve_lr_schedule(cfg).param_scheduler[-1]['end'] == 3000
+    with pytest.raises(ValueError, match='unknown keys'):
+        resolve_lr_schedule(Config(dict(lr_schedule=dict(warmpu=3), train_cfg=dict(max_iters=10))))
+
+
 @pytest.mark.parametrize('variant', ['plain', 'composite'])
 def test_table5_ablations_train_stage2_like_the_shipped_model(variant):
     """A Table-5 row differs from the shipped FactorizedHMR in one component, never in the Stage-2 schedule."""
@@ -39,7 +58,7 @@ def test_table5_ablations_train_stage2_like_the_shipped_model(variant):
     (stage2,) = [phase for phase in shipped.phases if phase['name'] == 'stage2']
     assert [phase['name'] for phase in ablation.phases] == ['stage2']
     assert ablation.phases[0]['train_cfg']['max_iters'] == stage2['train_cfg']['max_iters']
-    assert ablation.phases[0]['param_scheduler'] == stage2['param_scheduler']
+    assert _schedule(ablation, ablation.phases[0]) == _schedule(shipped, stage2)
     assert ablation.optim_wrapper == shipped.optim_wrapper
     assert ablation.train_dataloader.batch_size == shipped.train_dataloader.batch_size
 
@@ -59,5 +78,9 @@ def test_shipped_factorizedhmr_was_trained_with_the_committed_config():
         return model
 
     assert normalised(shipped.model) == normalised(committed.model)
-    for key in ('phases', 'optim_wrapper', 'train_dataloader', 'codec_stats'):
+    for key in ('optim_wrapper', 'train_dataloader', 'codec_stats'):
         assert shipped[key] == committed[key], key
+    assert len(shipped.phases) == len(committed.phases)
+    for old, new in zip(shipped.phases, committed.phases):  # the shipped run wrote its schedule out in full
+        assert {k: v for k, v in old.items() if k != 'param_scheduler'} == new
+        assert _schedule(shipped, old) == _schedule(committed, new)

@@ -12,7 +12,7 @@ from unihmr.body.joint_sets import (BODY_JOINT_NAMES, BODY_PARENTS, COCO17_FACE_
                                     COCO17_FROM_BODY_JOINTS, COCO17_NAMES, DEFAULT_TORSO_SPLIT, FEET_JOINT_NAMES,
                                     FEET_JOINTS, NUM_BODY_JOINTS, NUM_BODY_POSE, TorsoSplit)
 
-REST_JOINTS_CSV = Path(__file__).resolve().parents[2] / 'shared' / 'fixtures' / 'smplx_neutral_rest_joints.csv'
+REST_JOINTS_CSV = Path(__file__).resolve().parent / 'fixtures' / 'smplx_neutral_rest_joints.csv'  # vendored
 # mannequin-x names a few SMPL-X joints differently (its `SMPLX_JOINT_NAMES` map, lower-cased here).
 MANNEQUIN_TO_SMPLX = {'torso': 'spine1', 'spine': 'spine2', 'chest': 'spine3', 'l_toe': 'left_foot',
                       'r_toe': 'right_foot', 'l_thorax': 'left_collar', 'r_thorax': 'right_collar'}

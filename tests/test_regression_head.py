@@ -97,10 +97,10 @@ def test_a_ramped_loss_ramps_in_any_head(body, batch):
     """The ramp counter lives in ``SMPLXLossSet``: a regression head's ramped term starts at weight 0 and grows
     by weight / ramp_iters per training call (before, only the flow head counted steps)."""
     head = _head(body, batch, losses=dict(verts_c=None, reproj=dict(ramp_iters=4, weight=2.0))).train()
-    assert float(head.loss(batch['img_feat'], batch, {})['loss_reproj']) == 0.0  # step 0: weight 0
+    assert float(head.loss(batch['img_feat'], batch, {})['loss_reproj'].detach()) == 0.0  # step 0: weight 0
     unramped = _head(body, batch, losses=dict(verts_c=None)).train()
-    full = float(unramped.loss(batch['img_feat'], batch, {})['loss_reproj'])  # the same network (seed 0), weight 1
-    assert float(head.loss(batch['img_feat'], batch, {})['loss_reproj']) == pytest.approx(2.0 / 4 * full, rel=1e-4)
+    full = float(unramped.loss(batch['img_feat'], batch, {})['loss_reproj'].detach())  # the same network (seed 0), weight 1
+    assert float(head.loss(batch['img_feat'], batch, {})['loss_reproj'].detach()) == pytest.approx(2.0 / 4 * full, rel=1e-4)
     assert int(head.loss_set.train_step) == 2
     head.eval()
     head.loss(batch['img_feat'], batch, {})

@@ -28,14 +28,11 @@ regression_completion = dict(
                 proj_non_torso={{_base_.regression_completion.losses.proj_non_torso}}))
 model = dict(encoder=dict(width=model_width), stages=[anchor_head, flow_completion])
 stage1_iters, stage2_iters = 4500, 1000
+lr_schedule = dict(warmup=200)  # each phase: warm-up, then cosine to its own max_iters
 optim_wrapper = dict(optimizer=dict(lr=5e-4))
 default_hooks = dict(logger=dict(interval=20), checkpoint=dict(interval=500, max_keep_ckpts=6))  # all: Table 5 at 1,000
 phases = [
-    dict(name='stage1', model=dict(train_stages=[0]), train_cfg=dict(max_iters=stage1_iters, val_interval=1500),
-         param_scheduler=[dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=200),
-                          dict(type='CosineAnnealingLR', by_epoch=False, begin=200, end=stage1_iters, eta_min=1e-6)]),
+    dict(name='stage1', model=dict(train_stages=[0]), train_cfg=dict(max_iters=stage1_iters, val_interval=1500)),
     dict(name='stage2', model=dict(train_stages=[1]), train_cfg=dict(max_iters=stage2_iters, val_interval=500),
-         custom_hooks=[dict(type='SafeCheckpointHook'), {{_base_.stage2_init_hook}}],
-         param_scheduler=[dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=200),
-                          dict(type='CosineAnnealingLR', by_epoch=False, begin=200, end=stage2_iters, eta_min=1e-6)]),
+         custom_hooks=[dict(type='SafeCheckpointHook'), {{_base_.stage2_init_hook}}]),
 ]

@@ -5,11 +5,7 @@ _base_ = ['../_base_/default_runtime.py', '../_base_/datasets/synthetic_loaders.
 train_dataloader = dict(batch_size=64)
 stage1_iters, stage2_iters = 20000, 20000
 phases = [
-    dict(name='stage1', model=dict(train_stages=[0]), train_cfg=dict(max_iters=stage1_iters),
-         param_scheduler=[dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=500),
-                          dict(type='CosineAnnealingLR', by_epoch=False, begin=500, end=stage1_iters, eta_min=1e-6)]),
+    dict(name='stage1', model=dict(train_stages=[0]), train_cfg=dict(max_iters=stage1_iters)),
     dict(name='stage2', model=dict(train_stages=[1]), train_cfg=dict(max_iters=stage2_iters),
-         custom_hooks=[dict(type='SafeCheckpointHook'), {{_base_.stage2_init_hook}}],
-         param_scheduler=[dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=500),
-                          dict(type='CosineAnnealingLR', by_epoch=False, begin=500, end=stage2_iters, eta_min=1e-6)]),
+         custom_hooks=[dict(type='SafeCheckpointHook'), {{_base_.stage2_init_hook}}]),
 ]

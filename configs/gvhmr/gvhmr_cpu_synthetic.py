@@ -14,9 +14,6 @@ model = dict(
 regression_stage = model['stages'][0]  # reused by configs that add stages after it (configs/scorehmr/)
 max_iters = 4500
 train_cfg = dict(max_iters=max_iters, val_interval=1500)
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=200),
-    dict(type='CosineAnnealingLR', by_epoch=False, begin=200, end=max_iters, eta_min=1e-6),
-]
+lr_schedule = dict(warmup=200)
 optim_wrapper = dict(optimizer=dict(lr=5e-4))
 default_hooks = dict(logger=dict(interval=20), checkpoint=dict(interval=500, max_keep_ckpts=2))

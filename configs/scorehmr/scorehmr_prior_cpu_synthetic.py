@@ -9,8 +9,5 @@ train_dataloader = dict(batch_size=16, num_workers=0, persistent_workers=False,
 max_iters = 5000
 train_cfg = dict(max_iters=max_iters)
 optim_wrapper = dict(optimizer=dict(lr=1e-3))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=200),
-    dict(type='CosineAnnealingLR', by_epoch=False, begin=200, end=max_iters, eta_min=1e-6),
-]
+lr_schedule = dict(warmup=200)
 default_hooks = dict(logger=dict(interval=50), checkpoint=dict(interval=2000, max_keep_ckpts=1))

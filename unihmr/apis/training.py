@@ -2,7 +2,7 @@
 
 Multi-stage methods (FactorizedHMR) declare ``phases`` in their config: a list of dicts, each with a ``name``
 and config changes merged into the config for that phase (e.g. ``model=dict(train_stages=[1])``,
-``train_cfg=dict(max_iters=...)``, ``param_scheduler=[...]``). :func:`train_phases` runs them in order in
+``train_cfg=dict(max_iters=...)``; the shared ``lr_schedule`` then ends at the phase's ``max_iters``). :func:`train_phases` runs them in order in
 ``<work_dir>/<name>/``; every phase after the first starts from the previous phase's last checkpoint
 (``load_from``), so the last phase's checkpoint holds the whole model. A finished phase leaves
 ``phase_done.json``; ``--resume`` skips finished phases and resumes the interrupted one.
@@ -17,6 +17,7 @@ from mmengine.dist import get_rank
 from mmengine.runner import Runner
 
 from unihmr.apis.config import save_config
+from unihmr.apis.schedules import resolve_lr_schedule
 from unihmr.utils.io import write_text
 
 PHASE_DONE = 'phase_done.json'
@@ -27,6 +28,7 @@ def build_runner(cfg, work_dir, launcher: str = 'none', resume=None) -> Runner:
     """An mmengine Runner for ``cfg`` writing to ``work_dir``; ``resume`` is None, 'auto' or a checkpoint."""
     cfg.work_dir = str(work_dir)
     cfg.launcher = launcher
+    resolve_lr_schedule(cfg)
     if resume is not None:
         cfg.resume = True
         cfg.load_from = None if resume == 'auto' else str(resume)

@@ -4,7 +4,6 @@ train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=20
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 optim_wrapper = dict(optimizer=dict(type='AdamW', lr=2e-4, weight_decay=1e-4), clip_grad=dict(max_norm=1.0))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=500),
-    dict(type='CosineAnnealingLR', by_epoch=False, begin=500, end=max_iters, eta_min=1e-6),
-]
+# linear warm-up, then cosine decay to eta_min at train_cfg.max_iters (unihmr/apis/schedules.py writes the two
+# param_scheduler entries when the Runner is built, so each phase's schedule ends at its own max_iters)
+lr_schedule = dict(warmup=500, start_factor=0.1, eta_min=1e-6)

@@ -10,11 +10,7 @@ anchor_torso = dict(name='anchor', type='RegressionHead', codec={{_base_.anchor_
 model = dict(stages=[anchor_torso, {{_base_.flow_completion}}])
 stage1_iters, stage2_iters = 3500, 1000
 phases = [
-    dict(name='stage1', model=dict(train_stages=[0]), train_cfg=dict(max_iters=stage1_iters, val_interval=1750),
-         param_scheduler=[dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=200),
-                          dict(type='CosineAnnealingLR', by_epoch=False, begin=200, end=stage1_iters, eta_min=1e-6)]),
+    dict(name='stage1', model=dict(train_stages=[0]), train_cfg=dict(max_iters=stage1_iters, val_interval=1750)),
     dict(name='stage2', model=dict(train_stages=[1]), train_cfg=dict(max_iters=stage2_iters, val_interval=500),
-         custom_hooks=[dict(type='SafeCheckpointHook'), {{_base_.stage2_init_hook}}],
-         param_scheduler=[dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=200),
-                          dict(type='CosineAnnealingLR', by_epoch=False, begin=200, end=stage2_iters, eta_min=1e-6)]),
+         custom_hooks=[dict(type='SafeCheckpointHook'), {{_base_.stage2_init_hook}}]),
 ]

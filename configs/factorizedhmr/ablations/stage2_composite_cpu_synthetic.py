@@ -2,8 +2,8 @@
 # positions) trained with the flow-matching loss only (no geometry-aware, consistency or projection losses),
 # on the frozen shipped Stage-1 anchor, for the shipped model's Stage-2 iterations.
 _base_ = ['../factorizedhmr_cpu_synthetic.py']
-fm_only = dict(contact=None, target=None, joints_c=None, joints_c_abs=None, reproj=None, transl_w=None, transl_c=None, verts_c=None,
-               consistency=None, proj_non_torso=None)
+fm_only = dict(contact=None, target=None, joints_c=None, joints_c_abs=None, reproj=None, transl_w=None, transl_c=None,
+               verts_c=None, consistency=None, proj_non_torso=None)
 flow_completion = dict(
     name='completion', type='FlowMatchingHead', codec={{_base_.completion_codec}},
     encoder={{_base_.completion_encoder}}, backbone={{_base_.backbone}},
@@ -16,7 +16,5 @@ load_from = 'checkpoints/factorizedhmr_cpu_synthetic/anchor.pth'  # the shipped 
 stage2_iters = 1000  # the shipped model's Stage-2 iterations (tests/test_configs_parse.py checks)
 phases = [
     dict(name='stage2', model=dict(train_stages=[1]), train_cfg=dict(max_iters=stage2_iters, val_interval=1000),
-         custom_hooks=[dict(type='SafeCheckpointHook'), {{_base_.stage2_init_hook}}],
-         param_scheduler=[dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=200),
-                          dict(type='CosineAnnealingLR', by_epoch=False, begin=200, end=stage2_iters, eta_min=1e-6)]),
+         custom_hooks=[dict(type='SafeCheckpointHook'), {{_base_.stage2_init_hook}}]),
 ]
