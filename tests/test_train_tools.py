@@ -51,6 +51,15 @@ def test_resume_continues_from_the_last_checkpoint(trained):
     assert (trained / 'iter_6.pth').exists()
 
 
+def test_resume_with_nothing_to_resume_still_computes_the_statistics(tmp_path):
+    """``--resume`` into an empty work dir (or after a kill before the first checkpoint) trains from scratch, and
+    a fresh run needs the codec statistics (without them: mean 0, std 1 and gradient norms ~1e8)."""
+    result = _run([CONFIG, *TINY, 'train_cfg.max_iters=2', '--resume', '--work-dir', str(tmp_path)])
+    assert result.returncode == 0, result.stderr[-3000:]
+    std = torch.load(tmp_path / 'iter_2.pth', weights_only=True)['state_dict']['stages.0.codec.std']
+    assert not torch.allclose(std, torch.ones_like(std))
+
+
 def test_test_tool_writes_metrics_json_and_per_sequence_csv(trained, tmp_path):
     out = tmp_path / 'results.json'
     result = _run([CONFIG, str(trained / 'iter_4.pth'), *TINY, 'test_dataloader.dataset.num_windows=2',

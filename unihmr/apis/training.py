@@ -15,6 +15,7 @@ from pathlib import Path
 import torch
 from mmengine.dist import get_rank
 from mmengine.runner import Runner
+from mmengine.runner.checkpoint import find_latest_checkpoint
 
 from unihmr.apis.config import save_config
 from unihmr.apis.schedules import resolve_lr_schedule
@@ -43,10 +44,18 @@ def build_runner(cfg, work_dir, launcher: str = 'none', resume=None) -> Runner:
     return Runner.from_cfg(cfg)
 
 
-def train(runner: Runner, cfg) -> torch.nn.Module:
-    """Compute the codec statistics (fresh runs; weights loaded by ``load_from`` then replace those of the
-    codecs they cover), save the resolved config, and train."""
+def resumes_a_checkpoint(cfg, work_dir) -> bool:
+    """Whether the Runner will resume a checkpoint: ``resume`` with a given checkpoint, or one found in
+    ``work_dir`` (mmengine's rule). A ``--resume`` with nothing to resume trains from scratch."""
     if not cfg.get('resume', False):
+        return False
+    return bool(cfg.get('load_from')) or find_latest_checkpoint(str(work_dir)) is not None
+
+
+def train(runner: Runner, cfg) -> torch.nn.Module:
+    """Compute the codec statistics (unless a checkpoint is resumed, which holds them; weights loaded by
+    ``load_from`` then replace those of the codecs they cover), save the resolved config, and train."""
+    if not resumes_a_checkpoint(cfg, runner.work_dir):
         from unihmr.apis.codec_stats import fit_codec_stats
         fit_codec_stats(runner.model, cfg)
     if get_rank() == 0:
