@@ -146,3 +146,14 @@ def test_steps_sweep_writes_a_curve(trained, tmp_path):
     assert (tmp_path / 'steps.png').read_bytes()[:4] == b'\x89PNG'
     bad = _run([CONFIG, checkpoint, *TINY, '--steps', '0', '--out', str(tmp_path)], tool='sweep_steps.py')
     assert bad.returncode == 2 and 'positive' in bad.stderr
+
+
+def test_an_override_that_each_phase_sets_again_is_refused(tmp_path):
+    """``train_cfg.max_iters=3`` on a phased config would be ignored (each phase sets its own): exit 2 before any
+    work, naming the per-phase keys."""
+    result = _run([CONFIG, 'train_cfg.max_iters=3', '--work-dir', str(tmp_path / 'run')])
+    assert result.returncode == 2 and 'phases.0.train_cfg.max_iters (stage1: 4500)' in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / 'run').exists()
+    from unihmr.apis.config import load_config
+    from unihmr.apis.training import check_phase_overrides
+    check_phase_overrides(load_config(CONFIG), ['phases.0.train_cfg.max_iters=3', 'model.encoder.width=32'])  # fine

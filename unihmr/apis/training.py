@@ -83,6 +83,34 @@ def phase_config(cfg, phase: dict):
     return out
 
 
+def _flat_keys(node: dict, prefix: str = '') -> dict:
+    """Nested dict -> {'a.b.c': value} of its leaves (dicts are walked; lists are leaves)."""
+    out = {}
+    for key, value in node.items():
+        if isinstance(value, dict) and value:
+            out.update(_flat_keys(value, f'{prefix}{key}.'))
+        else:
+            out[f'{prefix}{key}'] = value
+    return out
+
+
+def check_phase_overrides(cfg, overrides) -> None:
+    """Raise ``ValueError`` for an override of a key that every phase sets again (it would be silently ignored,
+    e.g. ``train_cfg.max_iters`` of a phased config), naming the per-phase keys to override instead."""
+    if not cfg.get('phases'):
+        return
+    per_phase = [_flat_keys({k: v for k, v in dict(phase).items() if k != 'name'}) for phase in cfg.phases]
+    for override in overrides:
+        key = override.split('=', 1)[0].lstrip('+')
+        hits = [(index, flat_key) for index, flat in enumerate(per_phase) for flat_key in flat
+                if flat_key == key or flat_key.startswith(key + '.') or key.startswith(flat_key + '.')]
+        if hits:
+            names = ', '.join(f"phases.{index}.{flat_key} ({cfg.phases[index]['name']}: "
+                              f"{per_phase[index][flat_key]!r})" for index, flat_key in hits)
+            raise ValueError(f'override {key!r}: this config sets it per phase, so it would be ignored; '
+                             f'override {names} instead')
+
+
 def train_phases(cfg, work_dir, launcher: str = 'none', resume=None) -> list:
     """Run ``cfg.phases`` in order (see the module docstring); returns the last checkpoint of each phase."""
     work_dir, checkpoints, previous = Path(work_dir), [], None
