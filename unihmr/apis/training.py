@@ -17,6 +17,7 @@ from mmengine.dist import get_rank
 from mmengine.runner import Runner
 from mmengine.runner.checkpoint import find_latest_checkpoint
 
+import unihmr.engine  # noqa: F401  (atomic checkpoint writes, the hooks)
 from unihmr.apis.config import save_config
 from unihmr.apis.schedules import resolve_lr_schedule
 from unihmr.utils.io import write_text
