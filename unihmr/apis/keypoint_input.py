@@ -7,8 +7,16 @@ camera, ``diag(1, -1, -1)``: world y up, the camera looking along world -z), ``i
 (default: zeros), ``fps`` (default 30). Every problem (missing key, wrong shape, non-finite value,
 zero frames, unreadable file) raises ``KeypointFileError`` (a ``ValueError``) or
 ``FileNotFoundError`` naming it.
+
+Degenerate observations are refused before any work (:func:`check_observations`), naming the key, the frame
+and the value: a non-positive box size or focal length, a ``K`` whose last row is not (0, 0, 1) (a transposed
+``K`` has its principal point there), an ``R_w2c`` that is not a rotation, a non-positive or non-scalar ``fps``,
+keypoints that look normalised to [0, 1] instead of pixels. A box derived from the keypoints needs at least
+``MIN_BOX_KEYPOINTS`` confident keypoints in a frame (a single joint gives a point-sized box and a body hundreds
+of metres away); frames with fewer take the nearest frame's box.
 """
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +31,9 @@ class KeypointFileError(ValueError):
 LEVEL_CAMERA = np.diag([1.0, -1.0, -1.0])
 BBOX_SCALE = 1.2
 MIN_CONFIDENCE = 0.3
+MIN_BOX_KEYPOINTS = 3  # confident keypoints a frame needs for a box of its own
+ROTATION_TOL = 1e-3  # |R R^T - I| and |det R - 1| allowed for R_w2c
+NORMALISED_EXTENT = 1.5  # every confident keypoint inside [0, 1.5] while the principal point is at > 10 px
 
 
 def _read(path: Path) -> dict:
@@ -33,15 +44,24 @@ def _read(path: Path) -> dict:
             with np.load(path, allow_pickle=False) as data:
                 return {key: data[key] for key in data.files}
         if path.suffix == '.json':
-            return {key: np.asarray(value) for key, value in json.loads(path.read_text()).items()}
-    except (ValueError, OSError) as error:
-        raise KeypointFileError(f'{path}: cannot read it ({error})') from None
+            content = json.loads(path.read_text())
+            if not isinstance(content, dict):
+                raise KeypointFileError(f'{path}: expected a JSON object of arrays (kp2d, K, ...), '
+                                        f'got a {type(content).__name__}')
+            return dict(content)
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
+        if isinstance(error, KeypointFileError):
+            raise
+        raise KeypointFileError(f'{path}: cannot read it ({type(error).__name__}: {error})') from None
     raise KeypointFileError(f'{path}: unsupported file type {path.suffix!r}; use .npz or .json')
 
 
 def _array(data: dict, key: str, path: Path, shapes: list) -> np.ndarray:
     """``data[key]`` as float64, checked against the allowed ``shapes`` (None = any size) and for finiteness."""
-    value = np.asarray(data[key], dtype=np.float64)
+    try:
+        value = np.asarray(data[key], dtype=np.float64)
+    except (ValueError, TypeError):
+        raise KeypointFileError(f'{path}: {key} must hold numbers only (no strings, null or ragged lists)') from None
     if not any(len(shape) == value.ndim and all(s is None or s == v for s, v in zip(shape, value.shape))
                for shape in shapes):
         raise KeypointFileError(f'{path}: {key} must have shape {" or ".join(map(str, shapes))}, got {value.shape}')
@@ -58,16 +78,57 @@ def _bbox_from_keypoints(kp2d: np.ndarray) -> np.ndarray:
     """Square boxes (T, 3) around the confident keypoints; frames with none take the nearest frame's box."""
     confident = kp2d[..., 2] >= MIN_CONFIDENCE
     boxes = np.full((kp2d.shape[0], 3), np.nan)
-    for t in np.flatnonzero(confident.any(-1)):
+    for t in np.flatnonzero(confident.sum(-1) >= MIN_BOX_KEYPOINTS):
         points = kp2d[t, confident[t], :2]
         low, high = points.min(0), points.max(0)
         boxes[t] = [*(0.5 * (low + high)), BBOX_SCALE * max((high - low).max(), 1.0)]
     known = np.flatnonzero(np.isfinite(boxes[:, 0]))
     if known.size == 0:
-        raise KeypointFileError(f'kp2d: no frame has a keypoint with confidence >= {MIN_CONFIDENCE}; pass bbox explicitly')
+        raise KeypointFileError(f'kp2d: no frame has {MIN_BOX_KEYPOINTS} keypoints with confidence >= '
+                                f'{MIN_CONFIDENCE}; pass bbox explicitly')
     for column in range(3):
         boxes[:, column] = np.interp(np.arange(len(boxes)), known, boxes[known, column])
     return boxes
+
+
+def _fps(data: dict, path: Path) -> float:
+    try:
+        fps = np.asarray(data.get('fps', 30.0), dtype=np.float64)
+    except (ValueError, TypeError):
+        raise KeypointFileError(f'{path}: fps must be a number, got {data.get("fps")!r}') from None
+    if fps.ndim != 0 or not np.isfinite(fps) or fps <= 0:
+        raise KeypointFileError(f'{path}: fps must be one positive number, got {fps.tolist()!r}')
+    return float(fps)
+
+
+def _first_bad(mask: np.ndarray) -> int:
+    return int(np.flatnonzero(mask)[0])
+
+
+def check_observations(path: Path, kp2d: np.ndarray, K: np.ndarray, bbox: np.ndarray, R_w2c: np.ndarray) -> None:
+    """Raise ``KeypointFileError`` for degenerate observations (see the module docstring), naming key, frame and value."""
+    bottom = K[:, 2, :]
+    if not np.allclose(bottom, [0.0, 0.0, 1.0], atol=1e-6):
+        t = _first_bad(~np.isclose(bottom, [0.0, 0.0, 1.0], atol=1e-6).all(-1))
+        hint = ' (it looks transposed: the principal point is in the last row)' if np.abs(K[t, :2, 2]).max() < 1e-9 \
+            else ''
+        raise KeypointFileError(f'{path}: K[{t}] last row must be (0, 0, 1), got {bottom[t].tolist()}{hint}')
+    focal = np.stack([K[:, 0, 0], K[:, 1, 1]], -1)
+    if (focal <= 0).any():
+        t = _first_bad((focal <= 0).any(-1))
+        raise KeypointFileError(f'{path}: K[{t}] focal lengths must be positive, got fx={focal[t, 0]}, fy={focal[t, 1]}')
+    if (bbox[:, 2] <= 0).any():
+        t = _first_bad(bbox[:, 2] <= 0)
+        raise KeypointFileError(f'{path}: bbox[{t}] size must be positive (pixels), got {bbox[t, 2]}')
+    gram = np.einsum('tij,tkj->tik', R_w2c, R_w2c) - np.eye(3)
+    bad = (np.abs(gram).max((-1, -2)) > ROTATION_TOL) | (np.abs(np.linalg.det(R_w2c) - 1) > ROTATION_TOL)
+    if bad.any():
+        t = _first_bad(bad)
+        raise KeypointFileError(f'{path}: R_w2c[{t}] is not a rotation (R R^T != I or det != 1): {R_w2c[t].tolist()}')
+    points = kp2d[..., :2][kp2d[..., 2] >= MIN_CONFIDENCE]
+    if points.size and points.min() >= 0 and points.max() <= NORMALISED_EXTENT and K[:, :2, 2].min() > 10:
+        raise KeypointFileError(f'{path}: kp2d looks normalised (every confident keypoint in [0, {NORMALISED_EXTENT}] '
+                                f'while K puts the principal point at {K[0, :2, 2].tolist()} px); give pixels')
 
 
 def load_keypoint_window(path, feat_dim: int) -> dict:
@@ -87,7 +148,8 @@ def load_keypoint_window(path, feat_dim: int) -> dict:
                        else LEVEL_CAMERA, num_frames)
     img_feat = (_array(data, 'img_feat', path, [(num_frames, feat_dim)]) if 'img_feat' in data
                 else np.zeros((num_frames, feat_dim)))
-    fps = float(np.asarray(data.get('fps', 30.0)))
+    fps = _fps(data, path)
+    check_observations(path, kp2d, K, bbox, R_w2c)
     as_tensor = lambda a: torch.as_tensor(a, dtype=torch.float32)  # noqa: E731
     return dict(kp2d=as_tensor(kp2d), bbox=as_tensor(bbox), K=as_tensor(K), R_w2c=as_tensor(R_w2c),
                 img_feat=as_tensor(img_feat), valid=torch.ones(num_frames, dtype=torch.bool),
