@@ -11,6 +11,7 @@ from unihmr.apis.baselines import BASELINES
 from unihmr.apis.cli import exit_on_user_error, parse_tool_args, tool_parser
 from unihmr.apis.config import save_config
 from unihmr.apis.inference import build_dataloader, build_model, evaluate, write_results
+from unihmr.utils.io import check_writable_dir
 
 
 def main(argv=None):
@@ -23,6 +24,8 @@ def main(argv=None):
                         help='evaluate a reference built on the checkpoint instead of the model: mean_pose_gt_root '
                              '(training-mean pose at the GT root) or gt_anchor (the later stages given the GT anchor)')
     args, cfg, work_dir = parse_tool_args(parser, 'test', argv)
+    out = Path(args.out) if args.out else Path(work_dir) / 'results.json'
+    exit_on_user_error(check_writable_dir, out.parent)  # before the evaluation, not after it
     model = exit_on_user_error(build_model, cfg, args.checkpoint, args.device)
     if args.baseline:
         try:
@@ -31,7 +34,6 @@ def main(argv=None):
             parser.error(str(error))
     metrics, per_sequence = evaluate(model, build_dataloader(cfg.test_dataloader), cfg.test_evaluator, args.device,
                                      seed=args.seed)
-    out = Path(args.out) if args.out else Path(work_dir) / 'results.json'
     write_results(metrics, per_sequence, out, out.with_suffix('.csv'))
     # beside the results, named after them: never over a shipped model's training config.py
     config_path = save_config(cfg, out.parent, name=f'{out.stem}.config.py')

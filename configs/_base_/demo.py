@@ -7,4 +7,5 @@ demo = dict(
     num_frames=300,       # its length (longer than the model's 120-frame window: windowed inference)
     animation_step=3,     # every n-th frame goes into the GIF
     num_samples=1,        # hypotheses to draw (generative models; a regression model repeats its one answer)
+    noise_seed=0,         # torch seed of the sampling noise (generative models give the same numbers every run)
 )

@@ -40,8 +40,10 @@ def exit_on_user_error(fn, *args, **kwargs):
     and one line, not a traceback."""
     from unihmr.apis.inference import CheckpointMismatchError
     from unihmr.apis.keypoint_input import KeypointFileError
+    from unihmr.utils.io import OutputPathError
+    from unihmr.utils.validation import UserInputError
     try:
         return fn(*args, **kwargs)
-    except (FileNotFoundError, KeypointFileError, CheckpointMismatchError) as error:
+    except (FileNotFoundError, KeypointFileError, CheckpointMismatchError, OutputPathError, UserInputError) as error:
         print(f'error: {error}', file=sys.stderr)
         raise SystemExit(2) from None

@@ -26,7 +26,8 @@ from unihmr.data.collate import collate_windows
 from unihmr.data.datasets.synthetic import SyntheticMotionDataset
 from unihmr.evaluation import MotionMetric
 from unihmr.geometry import project_points
-from unihmr.utils.io import atomic_path, write_text
+from unihmr.utils.io import atomic_path, check_writable_dir, output_set, write_text
+from unihmr.utils.validation import UserInputError
 from unihmr.visualization.data_view import draw_body_frame, draw_keypoint_frame, person_view_box
 
 AMASS_POSE_DIM = 165  # SMPL-X poses in AMASS: root, 21 body, jaw, 2 eyes, 2 x 15 hand joints (x 3)
@@ -84,34 +85,50 @@ def _animation(window, joints_c, vertices_w, joints_w, faces, path, step: int, f
         imageio.mimsave(tmp, frames, format='GIF', duration=step / fps, loop=0)
 
 
+DEMO_OUTPUTS = ('recovered.npz', 'recovered.gif', 'metrics.json', 'config.py')
+
+
 def run_recovery_demo(cfg, work_dir) -> dict:
-    """Recover the demo sequence with ``cfg.model`` + ``cfg.demo.checkpoint``; returns the written paths."""
+    """Recover the demo sequence with ``cfg.model`` + ``cfg.demo.checkpoint``; returns the written paths.
+
+    Inputs and the output folder are checked before any work; the outputs are written into a temporary folder
+    and moved into ``work_dir`` together at the end (``output_set``), so an interrupted run leaves the previous
+    run's set as it was. ``demo.noise_seed`` seeds the sampling noise of generative models (written in
+    ``config.py``)."""
     demo_cfg = dict(cfg.demo)
+    check_writable_dir(work_dir)
+    animation_step = int(demo_cfg['animation_step'])
+    if animation_step < 1:
+        raise UserInputError(f'demo.animation_step must be a positive integer, got {animation_step}')
     model = build_model(cfg, demo_cfg['checkpoint'])
     window = demo_window(demo_cfg, int(cfg.model.encoder.feat_dim))
+    fps = float(window['meta'].get('fps', 30.0))
+    if not fps > 0:
+        raise UserInputError(f'demo input: fps must be positive, got {fps}')
     batch = collate_windows([window])
     num_samples = int(demo_cfg.get('num_samples', 1))
+    torch.manual_seed(int(demo_cfg.get('noise_seed', 0)))
     with torch.no_grad():
         estimate = model.recover(batch, num_samples=num_samples)
         hypotheses = model.sample_joints(estimate)  # (S, 1, T, 22, 3) or None
         params = {key: value[0] for key, value in estimate.params.items()}
         posed_c = model.body_model(**{k: v[0] for k, v in estimate.body_args('c').items()}, return_verts=False)
         posed_w = model.body_model(**{k: v[0] for k, v in estimate.body_args('w').items()})
-    fps = float(window['meta'].get('fps', 30.0))
     work_dir = Path(work_dir)
-    paths = {'npz': work_dir / 'recovered.npz', 'animation': work_dir / 'recovered.gif'}
     hypotheses = None if hypotheses is None else hypotheses[:, 0]
     extra = {} if hypotheses is None else {'hypotheses_joints_c': hypotheses.numpy()}
-    with atomic_path(paths['npz']) as tmp:
-        np.savez(tmp, **amass_arrays(params, fps), **extra)
-    _animation(window, posed_c.joints, posed_w.vertices.numpy(), posed_w.joints.numpy(),
-               model.body_model.faces.cpu().numpy(), paths['animation'], int(demo_cfg['animation_step']), fps,
-               hypotheses)
-    if 'smpl_params' in window:
-        metric = MotionMetric()
-        metric.process(batch, model.package(batch, estimate))
-        metrics = metric.compute_metrics(metric.results)
-        paths['metrics'] = write_text(work_dir / 'metrics.json',
-                                      json.dumps({k: float(v) for k, v in metrics.items()}, indent=2) + '\n')
-    paths['config'] = save_config(cfg, work_dir)
-    return paths
+    names = {'npz': 'recovered.npz', 'animation': 'recovered.gif', 'config': 'config.py'}
+    with output_set(work_dir, members=DEMO_OUTPUTS) as staging:
+        with atomic_path(staging / names['npz']) as tmp:
+            np.savez(tmp, **amass_arrays(params, fps), **extra)
+        _animation(window, posed_c.joints, posed_w.vertices.numpy(), posed_w.joints.numpy(),
+                   model.body_model.faces.cpu().numpy(), staging / names['animation'], animation_step, fps,
+                   hypotheses)
+        if 'smpl_params' in window:
+            metric = MotionMetric()
+            metric.process(batch, model.package(batch, estimate))
+            metrics = metric.compute_metrics(metric.results)
+            write_text(staging / 'metrics.json', json.dumps({k: float(v) for k, v in metrics.items()}, indent=2) + '\n')
+            names['metrics'] = 'metrics.json'
+        save_config(cfg, staging)
+    return {key: work_dir / name for key, name in names.items()}

@@ -6,6 +6,10 @@ import torch
 Dims = Sequence  # ints, None (any size), or a leading Ellipsis for any leading dims
 
 
+class UserInputError(ValueError):
+    """A value the user gave (config option, input file) that the tools refuse with one line and exit code 2."""
+
+
 def _format(spec: Dims) -> str:
     return '(' + ', '.join('...' if d is Ellipsis else ('*' if d is None else str(d)) for d in spec) + ')'
 
