@@ -81,3 +81,12 @@ def test_the_generative_demo_is_repeatable(tmp_path):
     assert metrics[0] == metrics[1] and metrics[0]['diversity'] > 0
     assert 'noise_seed = 0' in (tmp_path / 'first' / 'config.py').read_text() or \
         "noise_seed=0" in (tmp_path / 'first' / 'config.py').read_text()
+
+
+@pytest.mark.parametrize('content', [b'', b'PK\x03\x04\x00\x00', b'hello, I am text\n', bytes(range(256)) * 4])
+def test_unreadable_checkpoints_are_named_in_one_line(tmp_path, content):
+    path = tmp_path / 'model.pth'
+    path.write_bytes(content)
+    result = _tool('test.py', REPO / 'configs/gvhmr/gvhmr_cpu_synthetic.py', path, '--out', tmp_path / 'r.json')
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert 'cannot be read' in result.stderr and 'weights_only=False' not in result.stderr

@@ -26,13 +26,28 @@ def to_device(value, device):
     return value
 
 
+def read_checkpoint(path, device='cpu') -> dict:
+    """``torch.load(path, weights_only=True)`` of a checkpoint dict; an empty, truncated, text or foreign file
+    raises ``CheckpointMismatchError`` naming it (never a suggestion to load it unsafely)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f'checkpoint not found: {path}')
+    try:
+        state = torch.load(path, map_location=device, weights_only=True)
+    except Exception as error:  # torch raises RuntimeError, UnpicklingError, EOFError, ... for unreadable files
+        reason = str(error).strip().splitlines()[0][:120] if str(error).strip() else type(error).__name__
+        raise CheckpointMismatchError(f'checkpoint {path} cannot be read: it is empty, truncated or not a '
+                                      f'checkpoint saved by torch ({type(error).__name__}: {reason})') from None
+    if not isinstance(state, dict):
+        raise CheckpointMismatchError(f'checkpoint {path} holds a {type(state).__name__}, not a state dict')
+    return state
+
+
 def load_state(model: torch.nn.Module, checkpoint, device='cpu') -> None:
     """Load ``checkpoint`` (an mmengine checkpoint or a bare state dict) into ``model``; every key and
     shape must match, otherwise ``CheckpointMismatchError`` names the differences."""
     path = Path(checkpoint)
-    if not path.is_file():
-        raise FileNotFoundError(f'checkpoint not found: {path}')
-    state = torch.load(path, map_location=device, weights_only=True)
+    state = read_checkpoint(path, device)
     state = state.get('state_dict', state)
     expected = model.state_dict()
     missing = sorted(set(expected) - set(state))
