@@ -1,0 +1,64 @@
+"""Bad input to the tools gives one line naming the file, key or value and exit code 2, never a traceback:
+config syntax errors, an unknown head type, batch_size 0, an unknown severity, a CUDA device on a CPU build, a
+torchrun start without ``--launcher pytorch``, and training from another method's checkpoint (issue 13)."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+REPO = Path(__file__).resolve().parents[1]
+REGRESSION = REPO / 'configs' / 'gvhmr' / 'gvhmr_cpu_synthetic.py'
+SHIPPED = REPO / 'checkpoints' / 'gvhmr_cpu_synthetic' / 'model.pth'
+FACTORIZED = REPO / 'configs' / 'factorizedhmr' / 'factorizedhmr_cpu_synthetic.py'
+
+
+def _tool(tool, *args, env=None):
+    environment = {**os.environ, 'OMP_NUM_THREADS': '1', **(env or {})}
+    return subprocess.run([sys.executable, str(REPO / 'tools' / tool), *map(str, args)], capture_output=True,
+                          text=True, timeout=400, env=environment)
+
+
+def _one_line(result, *words):
+    assert result.returncode == 2, result.stderr[-2000:]
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and 'Traceback' not in result.stderr, result.stderr[-2000:]
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+def test_a_config_with_a_syntax_error_is_named(tmp_path):
+    broken = tmp_path / 'broken.py'
+    broken.write_text("model = dict(type='Recoverer'\n")
+    _one_line(_tool('test.py', broken, SHIPPED), 'broken.py', 'syntax')
+
+
+@pytest.mark.parametrize('override, words', [
+    ('model.stages.0.type=NoSuchHead', ['NoSuchHead']),
+    ('test_dataloader.batch_size=0', ['batch_size', '0']),
+    ('test_dataloader.dataset.severity=extreme', ['severity', 'extreme']),
+])
+def test_bad_test_settings_are_named(tmp_path, override, words):
+    _one_line(_tool('test.py', REGRESSION, SHIPPED, override, '--out', tmp_path / 'r.json'), *words)
+    assert not (tmp_path / 'r.json').exists()
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason='checks the message of a CPU-only build')
+def test_a_cuda_device_without_cuda_is_named(tmp_path):
+    _one_line(_tool('test.py', REGRESSION, SHIPPED, '--device', 'cuda', '--out', tmp_path / 'r.json'), 'cuda')
+
+
+def test_torchrun_without_the_launcher_is_refused(tmp_path):
+    result = _tool('train.py', REGRESSION, '--work-dir', tmp_path / 'run', env=dict(WORLD_SIZE='2', RANK='0'))
+    _one_line(result, '--launcher pytorch')
+    assert not (tmp_path / 'run').exists()
+
+
+def test_training_from_another_method_s_checkpoint_is_refused(tmp_path):
+    tiny = ['model.encoder.width=32', 'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=false',
+            'codec_stats.num_windows=4', 'codec_stats.batch_size=4', 'train_dataloader.batch_size=2',
+            'train_dataloader.dataset.window=24', 'phases.0.train_cfg.max_iters=1']
+    result = _tool('train.py', FACTORIZED, *tiny, f'load_from={SHIPPED}', '--work-dir', tmp_path / 'run')
+    _one_line(result, 'load_from', str(SHIPPED.name))
