@@ -32,8 +32,8 @@ def main(argv=None):
             model = BASELINES[args.baseline](model)
         except ValueError as error:  # the reference does not apply to this model
             parser.error(str(error))
-    metrics, per_sequence = evaluate(model, build_dataloader(cfg.test_dataloader), cfg.test_evaluator, args.device,
-                                     seed=args.seed)
+    loader = exit_on_user_error(build_dataloader, cfg.test_dataloader)
+    metrics, per_sequence = evaluate(model, loader, cfg.test_evaluator, args.device, seed=args.seed)
     write_results(metrics, per_sequence, out, out.with_suffix('.csv'))
     # beside the results, named after them: never over a shipped model's training config.py
     config_path = save_config(cfg, out.parent, name=f'{out.stem}.config.py')

@@ -31,6 +31,10 @@ def parse_tool_args(parser: argparse.ArgumentParser, tool: str, argv=None):
     except (ConfigOverrideError, FileNotFoundError) as error:
         print(f'error: {error}', file=sys.stderr)
         raise SystemExit(2) from None
+    except SyntaxError as error:  # mmengine parses the config file as Python
+        where = f' (line {error.lineno})' if getattr(error, 'lineno', None) else ''
+        print(f'error: {args.config}: syntax error in the config file{where}: {error.msg}', file=sys.stderr)
+        raise SystemExit(2) from None
     work_dir = Path(args.work_dir or cfg.get('work_dir') or Path('outputs') / tool / Path(args.config).stem)
     return args, cfg, work_dir
 

@@ -9,6 +9,7 @@ from tqdm import tqdm
 
 from unihmr.registry import DATASETS, FUNCTIONS, METRICS, MODELS
 from unihmr.utils.io import atomic_path, write_text
+from unihmr.utils.validation import UserInputError
 
 
 class CheckpointMismatchError(ValueError):
@@ -64,8 +65,16 @@ def load_state(model: torch.nn.Module, checkpoint, device='cpu') -> None:
 
 
 def build_model(cfg, checkpoint=None, device='cpu') -> torch.nn.Module:
-    """The recoverer of ``cfg.model``, with ``checkpoint`` loaded, in eval mode on ``device``."""
-    model = MODELS.build(dict(cfg.model))
+    """The recoverer of ``cfg.model``, with ``checkpoint`` loaded, in eval mode on ``device``. An unknown type
+    name or a device this build cannot use raises ``UserInputError``."""
+    if str(device).startswith('cuda') and not torch.cuda.is_available():
+        raise UserInputError(f"device {device!r}: this torch build sees no CUDA device; use --device cpu")
+    try:
+        model = MODELS.build(dict(cfg.model))
+    except KeyError as error:
+        if 'registry' not in str(error):
+            raise
+        raise UserInputError(f'model: {str(error).strip(chr(34) + chr(39))}') from None
     if checkpoint is not None:
         load_state(model, checkpoint)
     return model.to(device).eval()
@@ -74,9 +83,15 @@ def build_model(cfg, checkpoint=None, device='cpu') -> torch.nn.Module:
 def build_dataloader(loader_cfg) -> DataLoader:
     """A plain torch DataLoader from an mmengine-style dataloader config (dataset, batch_size, collate_fn)."""
     loader_cfg = dict(loader_cfg)
-    dataset = DATASETS.build(dict(loader_cfg['dataset']))
+    batch_size = loader_cfg.get('batch_size', 1)
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise UserInputError(f'dataloader batch_size must be a positive integer, got {batch_size!r}')
+    try:
+        dataset = DATASETS.build(dict(loader_cfg['dataset']))
+    except (ValueError, TypeError) as error:  # a dataset refuses its options (unknown severity, ...)
+        raise UserInputError(f'dataloader dataset: {error}') from None
     collate = FUNCTIONS.get(dict(loader_cfg.get('collate_fn', dict(type='unihmr.collate_windows')))['type'])
-    return DataLoader(dataset, batch_size=int(loader_cfg.get('batch_size', 1)), shuffle=False,
+    return DataLoader(dataset, batch_size=batch_size, shuffle=False,
                       num_workers=int(loader_cfg.get('num_workers', 0)), collate_fn=collate)
 
 

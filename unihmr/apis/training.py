@@ -19,6 +19,7 @@ from mmengine.runner.checkpoint import find_latest_checkpoint
 
 import unihmr.engine  # noqa: F401  (atomic checkpoint writes, the hooks)
 from unihmr.apis.config import save_config
+from unihmr.apis.inference import CheckpointMismatchError, read_checkpoint
 from unihmr.apis.schedules import resolve_lr_schedule
 from unihmr.utils.io import write_text
 
@@ -53,9 +54,27 @@ def resumes_a_checkpoint(cfg, work_dir) -> bool:
     return bool(cfg.get('load_from')) or find_latest_checkpoint(str(work_dir)) is not None
 
 
+def check_load_from(model: torch.nn.Module, path) -> None:
+    """``load_from`` may initialise part of a model (an ablation starts from a shipped anchor), but every tensor
+    it holds must fit: a tensor the model does not have, or one of another shape (another method's checkpoint),
+    raises ``CheckpointMismatchError`` before training."""
+    state = read_checkpoint(path)
+    state = state.get('state_dict', state)
+    expected = model.state_dict()
+    unexpected = sorted(key for key in state if key not in expected)
+    resized = sorted(key for key in state if key in expected and state[key].shape != expected[key].shape)
+    if unexpected or resized:
+        def show(items):
+            return f"{len(items)} ({', '.join(items[:3])}{', ...' if len(items) > 3 else ''})"
+        raise CheckpointMismatchError(f'load_from={path} does not fit this model (another method\'s checkpoint?): '
+                                      f'tensors it lacks {show(unexpected)}, of other shapes {show(resized)}')
+
+
 def train(runner: Runner, cfg) -> torch.nn.Module:
     """Compute the codec statistics (unless a checkpoint is resumed, which holds them; weights loaded by
     ``load_from`` then replace those of the codecs they cover), save the resolved config, and train."""
+    if cfg.get('load_from') and not resumes_a_checkpoint(cfg, runner.work_dir):
+        check_load_from(getattr(runner.model, 'module', runner.model), cfg.load_from)
     if not resumes_a_checkpoint(cfg, runner.work_dir):
         from unihmr.apis.codec_stats import fit_codec_stats
         fit_codec_stats(runner.model, cfg)
