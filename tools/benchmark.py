@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT / 'tools'))
 
 from backbone_benchmark import bench_backbone  # noqa: E402
 from bench_common import median_seconds  # noqa: E402
+from demo_memory_benchmark import bench_demo_memory  # noqa: E402
 from factorizedhmr_benchmark import bench_factorizedhmr  # noqa: E402
 from model_benchmark import bench_model  # noqa: E402
 from scorehmr_benchmark import bench_scorehmr  # noqa: E402
@@ -163,8 +164,8 @@ def bench_data(args) -> dict:
     return {'title': 'Synthetic data generation', 'markdown': markdown, 'results': results}
 
 
-SECTIONS = {'backbone': bench_backbone, 'body': bench_body, 'data': bench_data, 'factorizedhmr': bench_factorizedhmr,
-            'model': bench_model, 'scorehmr': bench_scorehmr}
+SECTIONS = {'backbone': bench_backbone, 'body': bench_body, 'data': bench_data, 'demo_memory': bench_demo_memory,
+            'factorizedhmr': bench_factorizedhmr, 'model': bench_model, 'scorehmr': bench_scorehmr}
 
 
 def render_section(name: str, report: dict, info: dict, command: str) -> str:

@@ -17,6 +17,7 @@ import imageio.v2 as imageio
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from tqdm import tqdm
 
 from unihmr.apis.config import save_config
 from unihmr.apis.inference import build_model
@@ -60,29 +61,41 @@ def _draw_skeleton_2d(ax, pixels, **style):
             ax.plot(pixels[[parent, joint], 0], pixels[[parent, joint], 1], **style)
 
 
-def _animation(window, joints_c, vertices_w, joints_w, faces, path, step: int, fps: float, hypotheses=None):
-    """GIF: keypoints + recovered skeleton (and ``hypotheses`` (S, T, 22, 3) camera joints, thin) | world mesh."""
+MESH_CHUNK = 64  # animation frames whose mesh is posed in one body-model call
+
+
+def _animation(window, joints_c, estimate, body_model, joints_w, path, step: int, fps: float, hypotheses=None):
+    """GIF: keypoints + recovered skeleton (and ``hypotheses`` (S, T, 22, 3) camera joints, thin) | world mesh.
+
+    Streamed so that memory does not grow with the sequence: the mesh is posed only for the drawn frames, in
+    chunks of ``MESH_CHUNK``, and each frame is appended to the GIF as soon as it is drawn."""
     K = window['K']
     pixels = project_points(joints_c, K).numpy()
     hypothesis_pixels = None if hypotheses is None else project_points(hypotheses, K).numpy()
     image_size = tuple(int(v) for v in window['meta'].get('image_size', (2 * K[0, 0, 2].item(), 2 * K[0, 1, 2].item())))
     view = person_view_box(window['bbox'].numpy(), image_size)
-    frames = []
-    for t in range(0, pixels.shape[0], step):
-        fig, (left, right) = plt.subplots(1, 2, figsize=(7.2, 3.8))
-        occluders = window['meta'].get('occluders')
-        draw_keypoint_frame(left, window['kp2d'][t].numpy(), image_size,
-                            None if occluders is None else occluders[t].numpy(), title=f'frame {t}', view_box=view)
-        for sample in ([] if hypothesis_pixels is None else hypothesis_pixels):
-            _draw_skeleton_2d(left, sample[t], color='tab:orange', linewidth=0.8, alpha=0.6)
-        _draw_skeleton_2d(left, pixels[t], color='tab:red', linewidth=1.5)
-        draw_body_frame(right, vertices_w[t], faces, joints_w, title='recovered, world side view')
-        fig.tight_layout()
-        fig.canvas.draw()
-        frames.append(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy())
-        plt.close(fig)
-    with atomic_path(path) as tmp:
-        imageio.mimsave(tmp, frames, format='GIF', duration=step / fps, loop=0)
+    occluders = window['meta'].get('occluders')
+    faces = body_model.faces.cpu().numpy()
+    world = {key: value[0] for key, value in estimate.body_args('w').items()}  # (T, ...)
+    drawn = list(range(0, pixels.shape[0], step))
+    with atomic_path(path) as tmp, imageio.get_writer(tmp, format='GIF', duration=step / fps, loop=0) as writer:
+        for start in tqdm(range(0, len(drawn), MESH_CHUNK), desc='drawing', unit='chunk', leave=False):
+            frames = drawn[start:start + MESH_CHUNK]
+            with torch.no_grad():
+                vertices = body_model(**{key: value[frames] for key, value in world.items()}).vertices.numpy()
+            for t, vertices_t in zip(frames, vertices):
+                fig, (left, right) = plt.subplots(1, 2, figsize=(7.2, 3.8))
+                draw_keypoint_frame(left, window['kp2d'][t].numpy(), image_size,
+                                    None if occluders is None else occluders[t].numpy(), title=f'frame {t}',
+                                    view_box=view)
+                for sample in ([] if hypothesis_pixels is None else hypothesis_pixels):
+                    _draw_skeleton_2d(left, sample[t], color='tab:orange', linewidth=0.8, alpha=0.6)
+                _draw_skeleton_2d(left, pixels[t], color='tab:red', linewidth=1.5)
+                draw_body_frame(right, vertices_t, faces, joints_w, title='recovered, world side view')
+                fig.tight_layout()
+                fig.canvas.draw()
+                writer.append_data(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy())
+                plt.close(fig)
 
 
 DEMO_OUTPUTS = ('recovered.npz', 'recovered.gif', 'metrics.json', 'config.py')
@@ -113,7 +126,7 @@ def run_recovery_demo(cfg, work_dir) -> dict:
         hypotheses = model.sample_joints(estimate)  # (S, 1, T, 22, 3) or None
         params = {key: value[0] for key, value in estimate.params.items()}
         posed_c = model.body_model(**{k: v[0] for k, v in estimate.body_args('c').items()}, return_verts=False)
-        posed_w = model.body_model(**{k: v[0] for k, v in estimate.body_args('w').items()})
+        joints_w = model.body_model(**{k: v[0] for k, v in estimate.body_args('w').items()}, return_verts=False).joints
     work_dir = Path(work_dir)
     hypotheses = None if hypotheses is None else hypotheses[:, 0]
     extra = {} if hypotheses is None else {'hypotheses_joints_c': hypotheses.numpy()}
@@ -121,9 +134,8 @@ def run_recovery_demo(cfg, work_dir) -> dict:
     with output_set(work_dir, members=DEMO_OUTPUTS) as staging:
         with atomic_path(staging / names['npz']) as tmp:
             np.savez(tmp, **amass_arrays(params, fps), **extra)
-        _animation(window, posed_c.joints, posed_w.vertices.numpy(), posed_w.joints.numpy(),
-                   model.body_model.faces.cpu().numpy(), staging / names['animation'], animation_step, fps,
-                   hypotheses)
+        _animation(window, posed_c.joints, estimate, model.body_model, joints_w.numpy(), staging / names['animation'],
+                   animation_step, fps, hypotheses)
         if 'smpl_params' in window:
             metric = MotionMetric()
             metric.process(batch, model.package(batch, estimate))
