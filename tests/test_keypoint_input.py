@@ -131,3 +131,12 @@ def test_the_demo_refuses_a_degenerate_file_in_one_line_and_writes_nothing(tmp_p
                              f'demo.input={path}', '--work-dir', str(out)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1 and 'K[0]' in result.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_keypoints_far_outside_the_image_are_named(tmp_path):
+    kp = _kp2d()
+    kp[..., :2] += 5000.0  # the image is about 640 x 480 px (K's principal point)
+    path = tmp_path / 'kp.npz'
+    np.savez(path, kp2d=kp, K=K)
+    with pytest.raises(ValueError, match='outside the image'):
+        load_keypoint_window(path, feat_dim=8)

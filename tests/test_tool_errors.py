@@ -62,3 +62,31 @@ def test_training_from_another_method_s_checkpoint_is_refused(tmp_path):
             'train_dataloader.dataset.window=24', 'phases.0.train_cfg.max_iters=1']
     result = _tool('train.py', FACTORIZED, *tiny, f'load_from={SHIPPED}', '--work-dir', tmp_path / 'run')
     _one_line(result, 'load_from', str(SHIPPED.name))
+
+
+def test_a_malformed_override_value_is_named(tmp_path):
+    _one_line(_tool('test.py', REGRESSION, SHIPPED, 'model.window=[1,', '--out', tmp_path / 'r.json'),
+              'model.window=[1,', 'cannot parse')
+
+
+def test_resume_from_a_shipped_model_file_is_refused(tmp_path):
+    _one_line(_tool('train.py', REGRESSION, '--resume', SHIPPED, '--work-dir', tmp_path / 'run'),
+              'not a training checkpoint', 'load_from')
+    assert not (tmp_path / 'run').exists()
+
+
+def test_sigterm_leaves_no_temporary_outputs(tmp_path):
+    """A scheduler's SIGTERM ends the demo like Ctrl-C: the staging folder of its outputs is removed."""
+    import signal
+    import time
+    out = tmp_path / 'out'
+    process = subprocess.Popen([sys.executable, str(REPO / 'tools' / 'demo.py'),
+                                str(REPO / 'configs' / 'demo' / 'recover_synthetic.py'), '--work-dir', str(out)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, 'OMP_NUM_THREADS': '1'})
+    deadline = time.time() + 240
+    while time.time() < deadline and not list(out.glob('.unihmr-outputs-*')) and process.poll() is None:
+        time.sleep(0.2)
+    assert list(out.glob('.unihmr-outputs-*')), 'the demo never started writing'
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=120) == 128 + signal.SIGTERM
+    assert list(out.iterdir()) == []  # no hidden staging folder, no partial set

@@ -32,7 +32,7 @@ def main(argv=None):
     if cfg.get('phases'):  # multi-stage methods: one Runner per phase, in <work_dir>/<phase name>/
         exit_on_user_error(train_phases, cfg, work_dir, launcher=args.launcher, resume=args.resume)
         return
-    runner = build_runner(cfg, work_dir, launcher=args.launcher, resume=args.resume)
+    runner = exit_on_user_error(build_runner, cfg, work_dir, launcher=args.launcher, resume=args.resume)
     exit_on_user_error(train, runner, cfg)
 
 

@@ -1,5 +1,6 @@
 """Shared command-line handling for tools: ``tool.py CONFIG [key=value ...] [--flags]``."""
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -26,6 +27,8 @@ def parse_tool_args(parser: argparse.ArgumentParser, tool: str, argv=None):
     Returns ``(args, cfg, work_dir)``.
     """
     args = parser.parse_intermixed_args(argv)
+    # SIGTERM (a job scheduler, `kill`) ends the tool like Ctrl-C does, so temporary outputs are cleaned up
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
         cfg = load_config(args.config, args.overrides)
     except (ConfigOverrideError, FileNotFoundError) as error:

@@ -102,7 +102,11 @@ def parse_overrides(overrides) -> list:
         key = key.lstrip('+')
         if not key or any(not part for part in key.split('.')):
             raise ConfigOverrideError(f"config override '{item}': empty key name")
-        value = OmegaConf.to_container(OmegaConf.from_dotlist([f'value={raw}']))['value']
+        try:
+            value = OmegaConf.to_container(OmegaConf.from_dotlist([f'value={raw}']))['value']
+        except Exception as error:  # OmegaConf / YAML parse errors of many types
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise ConfigOverrideError(f"config override '{item}': cannot parse the value {raw!r} ({reason})") from None
         parsed.append((key, value, add))
     return parsed
 

@@ -11,7 +11,8 @@ zero frames, unreadable file) raises ``KeypointFileError`` (a ``ValueError``) or
 Degenerate observations are refused before any work (:func:`check_observations`), naming the key, the frame
 and the value: a non-positive box size or focal length, a ``K`` whose last row is not (0, 0, 1) (a transposed
 ``K`` has its principal point there), an ``R_w2c`` that is not a rotation, a non-positive or non-scalar ``fps``,
-keypoints that look normalised to [0, 1] instead of pixels. A box derived from the keypoints needs at least
+keypoints that look normalised to [0, 1] instead of pixels, most keypoints more than one image size (twice
+the principal point) outside the image. A box derived from the keypoints needs at least
 ``MIN_BOX_KEYPOINTS`` confident keypoints in a frame (a single joint gives a point-sized box and a body hundreds
 of metres away); frames with fewer take the nearest frame's box.
 """
@@ -126,6 +127,11 @@ def check_observations(path: Path, kp2d: np.ndarray, K: np.ndarray, bbox: np.nda
         t = _first_bad(bad)
         raise KeypointFileError(f'{path}: R_w2c[{t}] is not a rotation (R R^T != I or det != 1): {R_w2c[t].tolist()}')
     points = kp2d[..., :2][kp2d[..., 2] >= MIN_CONFIDENCE]
+    image = 2 * K[0, :2, 2]  # the image size the principal point implies
+    outside = ((points < -image) | (points > 2 * image)).any(-1) if points.size else np.zeros(0, bool)
+    if outside.size and outside.mean() > 0.5:
+        raise KeypointFileError(f'{path}: {100 * outside.mean():.0f}% of the confident kp2d lie more than one image '
+                                f'size outside the image (about {image.tolist()} px from K); check their units and K')
     if points.size and points.min() >= 0 and points.max() <= NORMALISED_EXTENT and K[:, :2, 2].min() > 10:
         raise KeypointFileError(f'{path}: kp2d looks normalised (every confident keypoint in [0, {NORMALISED_EXTENT}] '
                                 f'while K puts the principal point at {K[0, :2, 2].tolist()} px); give pixels')

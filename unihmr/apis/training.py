@@ -35,6 +35,8 @@ def build_runner(cfg, work_dir, launcher: str = 'none', resume=None) -> Runner:
     if resume is not None:
         cfg.resume = True
         cfg.load_from = None if resume == 'auto' else str(resume)
+        if cfg.load_from:
+            check_resume_checkpoint(cfg.load_from)
     if launcher != 'none' and not torch.cuda.is_available():
         # mmengine 0.10.7 calls torch.cuda.set_device while joining the process group, and passes
         # device_ids=[LOCAL_RANK] to DDP, which only GPU modules accept: join the group here (the Runner
@@ -68,6 +70,16 @@ def check_load_from(model: torch.nn.Module, path) -> None:
             return f"{len(items)} ({', '.join(items[:3])}{', ...' if len(items) > 3 else ''})"
         raise CheckpointMismatchError(f'load_from={path} does not fit this model (another method\'s checkpoint?): '
                                       f'tensors it lacks {show(unexpected)}, of other shapes {show(resized)}')
+
+
+def check_resume_checkpoint(path) -> None:
+    """A checkpoint given to ``--resume PATH`` must be a training checkpoint (weights, optimizer state, iteration,
+    logs), not a shipped model file; raise ``CheckpointMismatchError`` naming what it lacks."""
+    state = read_checkpoint(path)
+    missing = [key for key in ('state_dict', 'optimizer', 'meta', 'message_hub') if key not in state]
+    if missing:
+        raise CheckpointMismatchError(f'--resume {path}: not a training checkpoint (it has no {missing}); a shipped '
+                                      'model starts a new training with load_from=PATH instead')
 
 
 def train(runner: Runner, cfg) -> torch.nn.Module:
