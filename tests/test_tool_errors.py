@@ -90,3 +90,11 @@ def test_sigterm_leaves_no_temporary_outputs(tmp_path):
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=120) == 128 + signal.SIGTERM
     assert list(out.iterdir()) == []  # no hidden staging folder, no partial set
+
+
+def test_an_override_of_a_helper_variable_is_refused(tmp_path):
+    """``max_iters`` is a helper variable of the config file (it set train_cfg.max_iters while the file was parsed):
+    overriding it would change nothing."""
+    _one_line(_tool('train.py', REGRESSION, 'max_iters=20', '--work-dir', tmp_path / 'run'), "'max_iters'",
+              'train_cfg.max_iters')
+    assert not (tmp_path / 'run').exists()

@@ -71,6 +71,7 @@ def test_test_tool_writes_metrics_json_and_per_sequence_csv(trained, tmp_path):
         assert key in metrics
     rows = out.with_suffix('.csv').read_text().strip().splitlines()
     assert len(rows) == 3 and rows[0].startswith('seq_id,num_frames')
+    assert 'evaluation_seed = 0' in (tmp_path / 'results.config.py').read_text()  # the seed beside the results
 
 
 def test_test_tool_names_a_checkpoint_that_does_not_fit(trained, tmp_path):

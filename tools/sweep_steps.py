@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from unihmr.apis.cli import exit_on_user_error, parse_tool_args, tool_parser  # noqa: E402
 from unihmr.apis.config import save_config  # noqa: E402
+from unihmr.utils.io import check_writable_dir  # noqa: E402
 from unihmr.apis.inference import build_dataloader, build_model, evaluate  # noqa: E402
 from unihmr.utils.io import atomic_path, write_text  # noqa: E402
 
@@ -57,11 +58,13 @@ def main(argv=None):
               file=sys.stderr)
         raise SystemExit(2)
     out = Path(args.out or work_dir)
+    exit_on_user_error(check_writable_dir, out)  # before the evaluations, not after them
+    cfg.evaluation_seed = args.seed  # written beside the curve with the config
     rows = []
     for steps in args.steps:
         model.num_steps = steps
-        metrics, _ = evaluate(model, build_dataloader(cfg.test_dataloader), cfg.test_evaluator, progress=False,
-                              seed=args.seed)
+        metrics, _ = evaluate(model, exit_on_user_error(build_dataloader, cfg.test_dataloader), cfg.test_evaluator,
+                              progress=False, seed=args.seed)
         rows.append({'steps': steps, **{k: float(v) for k, v in metrics.items()}})
         print(f'steps {steps:>4}: ' + ', '.join(f'{name} {rows[-1][name]:.2f}' for name in PLOTTED))
     write_text(out / 'steps.json', json.dumps(rows, indent=2) + '\n')

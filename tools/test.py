@@ -36,6 +36,7 @@ def main(argv=None):
     metrics, per_sequence = evaluate(model, loader, cfg.test_evaluator, args.device, seed=args.seed)
     write_results(metrics, per_sequence, out, out.with_suffix('.csv'))
     # beside the results, named after them: never over a shipped model's training config.py
+    cfg.evaluation_seed = args.seed  # written beside the results with the config
     config_path = save_config(cfg, out.parent, name=f'{out.stem}.config.py')
     for name, value in metrics.items():
         print(f'{name:>22}: {value:.4f}')

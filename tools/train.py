@@ -10,7 +10,7 @@ import os
 import sys
 
 from unihmr.apis.cli import exit_on_user_error, parse_tool_args, tool_parser
-from unihmr.apis.training import build_runner, check_phase_overrides, train, train_phases
+from unihmr.apis.training import build_runner, check_training_overrides, train, train_phases
 
 
 def main(argv=None):
@@ -25,7 +25,7 @@ def main(argv=None):
               'train alone into the same folder; add --launcher pytorch', file=sys.stderr)
         raise SystemExit(2)
     try:
-        check_phase_overrides(cfg, args.overrides)
+        check_training_overrides(cfg, args.overrides)
     except ValueError as error:
         print(f'error: {error}', file=sys.stderr)
         raise SystemExit(2) from None

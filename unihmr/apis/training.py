@@ -126,6 +126,27 @@ def _flat_keys(node: dict, prefix: str = '') -> dict:
     return out
 
 
+# Top-level config keys that training reads: mmengine's Runner.from_cfg, and ours. Any other top-level key is a
+# helper variable of the config file (``max_iters``, ``model_width``), used while the file was parsed.
+TRAINING_KEYS = ('auto_scale_lr', 'custom_hooks', 'data_preprocessor', 'default_hooks', 'default_scope', 'env_cfg',
+                 'experiment_name', 'launcher', 'load_from', 'log_level', 'log_processor', 'model', 'optim_wrapper',
+                 'param_scheduler', 'randomness', 'resume', 'test_cfg', 'test_dataloader', 'test_evaluator',
+                 'train_cfg', 'train_dataloader', 'val_cfg', 'val_dataloader', 'val_evaluator', 'visualizer',
+                 'work_dir', 'codec_stats', 'lr_schedule', 'phases', 'model_wrapper_cfg')
+
+
+def check_training_overrides(cfg, overrides) -> None:
+    """Raise ``ValueError`` for an override that training would silently ignore: a top-level helper variable of the
+    config file (read only while the file was parsed), or a key that every phase sets again."""
+    for override in overrides:
+        top = override.split('=', 1)[0].lstrip('+').split('.')[0]
+        if top not in TRAINING_KEYS:
+            raise ValueError(f"override {override.split('=', 1)[0]!r}: training does not read {top!r} (a helper "
+                             'variable of the config file, used while the file was parsed); override the keys it '
+                             'set instead, e.g. train_cfg.max_iters or model.encoder.width')
+    check_phase_overrides(cfg, overrides)
+
+
 def check_phase_overrides(cfg, overrides) -> None:
     """Raise ``ValueError`` for an override of a key that every phase sets again (it would be silently ignored,
     e.g. ``train_cfg.max_iters`` of a phased config), naming the per-phase keys to override instead."""
