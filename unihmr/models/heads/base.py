@@ -212,8 +212,8 @@ class BaseHead(nn.Module):
     def sample_window(self, cond: Optional[torch.Tensor], batch: dict, history: dict, num_samples: int,
                       num_steps: Optional[int], **options) -> tuple:
         """One window -> (point estimate (B, T, dim), samples (S, B, T, dim) or None), normalised codec values."""
-        raise NotImplementedError(f'{type(self).__name__} must implement sample_window or predict '
-                                  '(abstract in BaseHead)')
+        name = type(self).__name__  # abstract in BaseHead: a head implements sample_window or overrides predict
+        raise NotImplementedError(f'{name} must implement sample_window or predict (abstract in BaseHead)')
 
     @torch.no_grad()
     def predict(self, cond: Optional[torch.Tensor], batch: dict, history: Optional[dict] = None, num_samples: int = 1,
