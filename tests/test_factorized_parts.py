@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from unihmr.body import EmbeddedSMPLX
-from unihmr.body.joint_sets import BODY_PARENTS, DEFAULT_TORSO_SPLIT
+from unihmr.body.joint_sets import BODY_JOINT_NAMES, BODY_PARENTS, DEFAULT_TORSO_SPLIT
 from unihmr.codecs import GVHMRCodec
 from unihmr.body.posing import with_camera_joints
 from unihmr.codecs.gvhmr import FACTORIZED_FIELDS, FACTORIZED_KNOWN
@@ -39,12 +39,50 @@ def codec(batch):
 # ------------------------------------------------------------------------------------------- codec
 def test_partition_masks_the_known_fields_only(codec):
     assert codec.unknown_fields == ('body_pose_non_torso', 'joints_non_torso', 'global_orient_gv', 'root_vel')
-    expected = sum(codec.fields[name] for name in FACTORIZED_KNOWN)
+    shoulders = 2 * 3  # the two shoulder positions of joints_torso: placed by the non-torso collars
+    expected = sum(codec.fields[name] for name in FACTORIZED_KNOWN) - shoulders
     assert int(codec.known_mask.sum()) == expected
     for name in FACTORIZED_KNOWN:
-        assert codec.known_mask[codec.slices[name]].all()
+        if name != 'joints_torso':
+            assert codec.known_mask[codec.slices[name]].all()
     for name in codec.unknown_fields:
         assert not codec.known_mask[codec.slices[name]].any()
+
+
+def test_known_joint_positions_are_those_the_torso_rotations_place(codec):
+    """Hand-listed: a joint's position is placed by the rotations of its ancestors; the shoulders hang from the
+    collars (non-torso), every other torso joint hangs from torso joints only."""
+    names = [BODY_JOINT_NAMES[j] for j in codec.joint_groups['joints_torso']]
+    known = codec.known_mask[codec.slices['joints_torso']].view(-1, 3)
+    assert known.all(-1).tolist() == [name not in ('left_shoulder', 'right_shoulder') for name in names]
+    assert (known.all(-1) == known.any(-1)).all()  # whole joints, never single coordinates
+    assert 'left_shoulder' not in [BODY_JOINT_NAMES[j] for j in DEFAULT_TORSO_SPLIT.placed_by_torso]
+    assert {'neck', 'head', 'left_knee', 'left_collar'} <= {BODY_JOINT_NAMES[j] for j in DEFAULT_TORSO_SPLIT.placed_by_torso}
+
+
+def test_an_anchor_without_collars_does_not_pull_the_collars_to_the_identity(codec, batch, body):
+    """Issue 14, finding 3: the anchor's estimate has identity non-torso rotations, collars included. Its known
+    coordinates, imposed on the exact latent, must leave eq. 8 at zero: with the shoulders' positions among them
+    (built with identity collars) the GT collars would be penalised."""
+    from unihmr.models.estimate import Estimate
+    from unihmr.models.heads.base import impose_known
+    from unihmr.models.losses import SMPLXLossSet
+    params = dict(batch['smpl_params'])
+    pose = params['body_pose'].clone()  # (B, T, 21, 3)
+    pose[..., list(DEFAULT_TORSO_SPLIT.non_torso_pose), :] = 0.0  # what an anchor's estimate carries
+    anchor = Estimate.from_params(dict(params, body_pose=pose))
+    anchor_batch = with_camera_joints(dict(batch, smpl_params=anchor.params), body)
+    exact = codec.encode(batch)
+    known = dict(x=codec.encode(anchor_batch, names=codec.known_fields), mask=codec.known_mask)
+    consistency = SMPLXLossSet(dict(target=None, joints_c=None, joints_c_abs=None, verts_c=None, reproj=None,
+                                    transl_w=None, contact=None, consistency=dict(type='JointBoneConsistencyLoss')))
+
+    def eq8(mask):
+        return float(consistency(impose_known(exact, dict(known, mask=mask)), batch, codec, body)['loss_consistency'])
+
+    exact_anchor, whole_field = eq8(codec.known_mask), eq8(codec.field_mask(codec.known_fields))
+    assert exact_anchor < 1e-9
+    assert whole_field > 1e-6  # the whole joints_torso field known: the GT collars are penalised
 
 
 @pytest.mark.parametrize('known, unknown, words', [

@@ -19,6 +19,7 @@ from unihmr.data.collate import collate_windows
 from unihmr.data.datasets.synthetic import SyntheticMotionDataset
 from unihmr.evaluation import MotionMetric
 from unihmr.models.estimate import Estimate
+from unihmr.models.samplers import ODESampler
 from unihmr.registry import MODELS
 
 FEAT = 16
@@ -290,14 +291,91 @@ def test_one_euler_step_lands_on_the_network_estimate(model, batch, prediction):
     tokens = head.tokens(None, batch, anchor)
     z0 = head.source_noise(anchor['x'].expand(*batch['valid'].shape, -1), anchor)
     t = torch.zeros(z0.shape[0])
-    head.prediction = prediction
+    configured, head.prediction = head.prediction, prediction
     torch.nn.init.normal_(head.out_mlp[-1].weight, std=0.1)
     try:
         raw = head.out_mlp(head.backbone(tokens + head.x_proj(z0) + head.time_embed(head.time_features(t * 1000.0))[:, None],
                                          batch.get('valid')))
         step = z0 + head.velocity(z0, t, tokens, batch.get('valid'))  # Euler from t = 0 to 1
     finally:
-        head.prediction = 'velocity'
+        head.prediction = configured
         torch.nn.init.zeros_(head.out_mlp[-1].weight)
     expected = raw if prediction == 'data' else z0 + raw  # 'data': the clean sample; 'velocity': z0 + v
     torch.testing.assert_close(step, expected, atol=1e-5, rtol=1e-5)
+
+
+def _network_outputs(head, store):
+    """Wrap ``head.network`` to record (z_t, t, output) of every call; returns the original."""
+    original = head.network
+
+    def recording(z_t, t, tokens, valid):
+        out = original(z_t, t, tokens, valid)
+        store.append((z_t.detach().clone(), t.detach().clone(), out.detach().clone()))
+        return out
+
+    head.network = recording
+    return original
+
+
+@pytest.mark.parametrize('t_value', [0.3, 0.9, 0.98])
+def test_training_and_sampling_use_one_velocity_field(model, batch, monkeypatch, t_value):
+    """Issue 14, finding 1: with prediction='data' the field is (D - z_t) / (1 - t) at every t, in the loss and in
+    the sampler alike (reference: that formula on the recorded network output). Mutations caught: a floor on 1 - t
+    in training only (the old min_gap 0.2) fails t = 0.9 and 0.98 on the training side; the same floor in sampling
+    only fails them on the sampling side."""
+    head = model.stages[1]
+    assert head.prediction == 'data'
+    history = _anchor(model, batch)
+    known = head.known_from(history, batch)
+    unknown = ~known['mask']
+    torch.nn.init.normal_(head.out_mlp[-1].weight, std=0.1)
+    try:
+        # sampling: the field handed to the ODE solver, evaluated at t
+        captured = {}
+        monkeypatch.setattr(ODESampler, 'sample', lambda self, field, z0, mask=None: captured.update(field=field) or z0)
+        head.sample_window(None, batch, history, 1, 4, guidance_scale=1.0)
+        z = torch.randn(*batch['valid'].shape, head.codec.dim)
+        calls = []
+        original = _network_outputs(head, calls)
+        try:
+            v_sample = captured['field'](torch.tensor(t_value), z)
+        finally:
+            head.network = original
+        _, _, D = calls[-1]
+        torch.testing.assert_close(v_sample[..., unknown], ((D - z) / (1 - t_value))[..., unknown])
+        # training: eq. 7 at the same t with the loss weight min(1, ((1 - t) / floor)^2)
+        targets = head.with_targets(batch)
+        z_gt = head.codec.encode(targets)
+        eps = head.source_noise(z_gt, known)
+        t = torch.full((z_gt.shape[0],), t_value)
+        calls = []
+        original = _network_outputs(head, calls)
+        try:
+            losses = head.flow_losses(z_gt, eps, t, head.tokens(None, targets, known), known, targets)
+        finally:
+            head.network = original
+        z_t, _, D = calls[-1]
+        weight = min(1.0, ((1 - t_value) / head.weight_floor) ** 2)
+        error = (((D - z_t) / (1 - t_value) - (z_gt - eps)).square() * weight)[..., unknown]
+        assert float(losses['loss_fm']) == pytest.approx(head.fm_weight * float(error.mean()), rel=1e-4)
+    finally:
+        torch.nn.init.zeros_(head.out_mlp[-1].weight)
+
+
+def test_the_last_euler_step_lands_on_the_clean_estimate(model, batch):
+    """The field reaches the network's clean sample at t = 1: after 50 Euler steps the unknown coordinates are the
+    D predicted at t = 0.98 (the step (1 - t) v = D - z_t)."""
+    head = model.stages[1]
+    history = _anchor(model, batch)
+    unknown = ~head.known_from(history, batch)['mask']
+    torch.nn.init.normal_(head.out_mlp[-1].weight, std=0.1)
+    calls = []
+    original = _network_outputs(head, calls)
+    try:
+        point, _ = head.sample_window(None, batch, history, 1, 50, guidance_scale=1.0)
+    finally:
+        head.network = original
+        torch.nn.init.zeros_(head.out_mlp[-1].weight)
+    _, t_last, D = calls[-1]
+    assert float(t_last[0]) == pytest.approx(0.98)
+    torch.testing.assert_close(point[..., unknown], D[..., unknown], atol=1e-5, rtol=1e-5)

@@ -18,9 +18,12 @@ flow_completion = dict(
     backbone=backbone, anchor_fields={{_base_.anchor_condition_fields}}, anchor_source='previous',
     guidance={{_base_.flow_completion.guidance}},
     sampler={{_base_.flow_completion.sampler}}, prediction={{_base_.flow_completion.prediction}},
-    fm_weight={{_base_.flow_completion.fm_weight}}, min_gap={{_base_.flow_completion.min_gap}},
+    fm_weight={{_base_.flow_completion.fm_weight}}, weight_floor={{_base_.flow_completion.weight_floor}},
     losses=dict(cpu_losses, contact=None, transl_c={{_base_.flow_losses.transl_c}},
-                consistency={{_base_.flow_losses.consistency}}, proj_non_torso={{_base_.flow_losses.proj_non_torso}}))
+                consistency={{_base_.flow_losses.consistency}},
+                # eq. 9 ramped in over the first quarter of Stage 2 (the paper-size ramp of 1,000 would span all of it)
+                proj_non_torso=dict(type='ReprojectionLoss', weight=50.0, joints='non_torso', distance='robust',
+                                    delta=0.02, ramp_iters=250)))
 regression_completion = dict(
     name='completion', type='RegressionHead', codec={{_base_.completion_codec}}, encoder=completion_encoder,
     backbone=backbone, anchor_fields={{_base_.anchor_condition_fields}},

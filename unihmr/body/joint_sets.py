@@ -77,6 +77,17 @@ class TorsoSplit:
         return tuple(i for i in range(NUM_BODY_JOINTS) if i in torso or BODY_PARENTS[i] in torso)
 
     @property
+    def placed_by_torso(self) -> tuple:
+        """The body joints (1..21) whose pelvis-relative positions the torso rotations place on their own: every
+        rotation on their kinematic chain (excluding the root's) is a torso rotation. The shoulders are not: their
+        parents, the collars, are non-torso joints."""
+        def chain(joint):
+            parent = BODY_PARENTS[joint]
+            return () if parent <= 0 else (parent,) + chain(parent)
+        torso = set(self.torso_joints)
+        return tuple(j for j in range(1, NUM_BODY_JOINTS) if all(k in torso for k in chain(j)))
+
+    @property
     def torso_pose(self) -> tuple:
         return tuple(j - 1 for j in self.torso_joints if j > 0)
 

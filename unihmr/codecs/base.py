@@ -7,12 +7,14 @@ fields, in order, that make up ``x``. A subset codec (e.g. FactorizedHMR's torso
 config change: ``dict(type='GVHMRCodec', fields=('body_pose_torso', 'betas', 'global_orient_c', 'cam'))``.
 
 Known / unknown partition (FactorizedHMR eq. 4-5): ``known_fields`` names the fields fixed by an earlier
-stage (z_K); the others are generated (z_U). ``known_mask`` (dim,) bool is True on z_K. Giving
+stage (z_K); the others are generated (z_U). ``known_mask`` (dim,) bool is True on z_K (``build_known_mask``:
+the known fields' coordinates, less any that a codec says the anchor cannot determine). Giving
 ``unknown_fields`` as well makes the codec check that the two lists partition the layout.
 
 Normalisation: ``x = (raw - mean) / std`` per coordinate. ``mean`` / ``std`` (dim,) are persistent buffers
 (saved in checkpoints), filled by :meth:`Codec.compute_stats` (streaming, over valid frames) or left at
-0 / 1. Fields listed in ``unnormalized`` (e.g. contact logits) always keep mean 0 and std 1.
+0 / 1. Fields listed in ``unnormalized`` (e.g. contact logits), and every field of a codec built with
+``normalized=False``, always keep mean 0 and std 1.
 """
 from collections import OrderedDict
 
@@ -31,10 +33,12 @@ class Codec(nn.Module):
         min_std: floor of the computed std (constant coordinates would otherwise divide by zero).
         known_fields: fields fixed by an earlier stage (z_K); default none.
         unknown_fields: optional; if given, ``known_fields`` and ``unknown_fields`` must partition ``fields``.
+        normalized: False keeps every field raw (mean 0, std 1 whatever ``compute_stats`` sees): ScoreHMR's prior
+            diffuses raw 6D rotations.
     """
 
     def __init__(self, available_fields: dict, fields=None, default_fields=None, unnormalized=(),
-                 min_std: float = 1e-3, known_fields=(), unknown_fields=None):
+                 min_std: float = 1e-3, known_fields=(), unknown_fields=None, normalized: bool = True):
         super().__init__()
         self.available_fields = OrderedDict(available_fields)
         names = tuple(fields) if fields is not None else tuple(default_fields or self.available_fields)
@@ -49,12 +53,13 @@ class Codec(nn.Module):
             self.slices[name] = slice(start, start + size)
             start += size
         self.dim = start
-        self.unnormalized = tuple(name for name in unnormalized if name in self.fields)
+        self.normalized = bool(normalized)
+        self.unnormalized = tuple(name for name in (unnormalized if normalized else self.fields) if name in self.fields)
         self.min_std = min_std
         self.register_buffer('mean', torch.zeros(self.dim))
         self.register_buffer('std', torch.ones(self.dim))
         self.known_fields = self._check_partition(tuple(known_fields or ()), unknown_fields)
-        self.register_buffer('known_mask', self.field_mask(self.known_fields), persistent=False)
+        self.register_buffer('known_mask', self.build_known_mask(), persistent=False)
 
     def _check_partition(self, known: tuple, unknown) -> tuple:
         """Validate ``known`` (and ``unknown``, when given) against the layout; returns ``known``."""
@@ -70,6 +75,11 @@ class Codec(nn.Module):
                 raise ValueError(f'known_fields {known} and unknown_fields {unknown} must partition the layout '
                                  f'{layout}: in both {both}, in neither {missing}')
         return known
+
+    def build_known_mask(self) -> torch.Tensor:
+        """Bool (dim,): the coordinates of ``known_fields`` (a codec may leave out coordinates that its known
+        fields hold but an anchor cannot determine)."""
+        return self.field_mask(self.known_fields)
 
     @property
     def unknown_fields(self) -> tuple:
@@ -110,6 +120,17 @@ class Codec(nn.Module):
             if name in self.slices:
                 out[self.slices[name]] = value
         return out
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        """A raw codec (``normalized=False``) refuses statistics other than 0 / 1: such a checkpoint was trained in
+        normalised coordinates and means something else here."""
+        if not self.normalized:
+            for name, value in (('mean', 0.0), ('std', 1.0)):
+                stored = state_dict.get(prefix + name)
+                if stored is not None and not torch.allclose(stored, torch.full_like(stored, value)):
+                    raise ValueError(f'{prefix}{name}: this codec keeps its fields raw (normalized=False) but the '
+                                     'checkpoint holds statistics: it was trained in normalised coordinates')
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     # ------------------------------------------------------------ normalising
     def normalize(self, raw: torch.Tensor) -> torch.Tensor:

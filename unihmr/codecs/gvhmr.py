@@ -56,12 +56,14 @@ class GVHMRCodec(Codec):
         torso_split: ``TorsoSplit``, a dict of its arguments, or None (the default split).
         min_std: floor of the computed std.
         known_fields / unknown_fields: the z_K / z_U partition (see ``codecs.base``).
+        normalized: False keeps every field raw (see ``codecs.base``).
     """
 
     DEFAULT_FIELDS = ('body_pose', 'betas', 'global_orient_c', 'global_orient_gv', 'root_vel', 'cam', 'contact')
     DECODED_FIELDS = ('body_pose', 'betas', 'global_orient_c', 'global_orient_gv', 'root_vel', 'cam')  # what decode reads
 
-    def __init__(self, fields=None, torso_split=None, min_std: float = 1e-3, known_fields=(), unknown_fields=None):
+    def __init__(self, fields=None, torso_split=None, min_std: float = 1e-3, known_fields=(), unknown_fields=None,
+                 normalized: bool = True):
         if isinstance(torso_split, dict):
             torso_split = TorsoSplit(**torso_split)
         self.torso_split = torso_split or DEFAULT_TORSO_SPLIT
@@ -71,12 +73,28 @@ class GVHMRCodec(Codec):
             global_orient_c=6, global_orient_gv=6, root_vel=3, cam=3, contact=NUM_CONTACTS,
             joints_torso=3 * len(self.torso_split.torso_pose), joints_non_torso=3 * len(self.torso_split.non_torso_pose))
         super().__init__(available, fields, self.DEFAULT_FIELDS, unnormalized=('contact',), min_std=min_std,
-                         known_fields=known_fields, unknown_fields=unknown_fields)
+                         known_fields=known_fields, unknown_fields=unknown_fields, normalized=normalized)
 
     @property
     def needs_joints(self) -> bool:
         """Whether encoding needs ``batch['joints_c']`` (a joint-position field is in the layout)."""
         return any(name in self.fields for name in JOINT_FIELDS)
+
+    def build_known_mask(self) -> torch.Tensor:
+        """The known fields' coordinates, except the positions in a known joint field of the joints the torso
+        rotations do not place (``TorsoSplit.placed_by_torso``: the shoulders, children of the non-torso
+        collars). An anchor has no collar rotations, so its shoulder positions would be built with identity
+        collars and eq. 8 would pull the generated collars toward the identity; Stage 2 generates them instead
+        (docs/factorizedhmr.md, "Known joint positions")."""
+        mask = super().build_known_mask()
+        placed = set(self.torso_split.placed_by_torso)
+        for name, joints in self.joint_groups.items():
+            if name in self.known_fields:
+                start = self.slices[name].start
+                for i, joint in enumerate(joints):
+                    if joint not in placed:
+                        mask[start + 3 * i:start + 3 * i + 3] = False
+        return mask
 
     @property
     def joint_groups(self) -> dict:

@@ -10,7 +10,7 @@ flow_completion = dict(
     anchor_fields={{_base_.anchor_condition_fields}}, anchor_source='previous',
     guidance={{_base_.flow_completion.guidance}}, sampler={{_base_.flow_completion.sampler}},
     prediction={{_base_.flow_completion.prediction}},
-    fm_weight={{_base_.flow_completion.fm_weight}}, min_gap={{_base_.flow_completion.min_gap}}, losses=fm_only)
+    fm_weight={{_base_.flow_completion.fm_weight}}, weight_floor={{_base_.flow_completion.weight_floor}}, losses=fm_only)
 model = dict(stages=[{{_base_.anchor_head}}, flow_completion])
 load_from = 'checkpoints/factorizedhmr_cpu_synthetic/anchor.pth'  # the shipped anchor, frozen
 stage2_iters = 1000  # the shipped model's Stage-2 iterations (tests/test_configs_parse.py checks)

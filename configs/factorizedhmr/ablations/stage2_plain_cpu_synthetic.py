@@ -10,4 +10,4 @@ model = dict(stages=[{{_base_.anchor_head}}, dict(
     backbone={{_base_.backbone}}, anchor_fields={{_base_.anchor_condition_fields}}, anchor_source='previous',
     guidance={{_base_.flow_completion.guidance}}, sampler={{_base_.flow_completion.sampler}},
     prediction={{_base_.flow_completion.prediction}},
-    fm_weight={{_base_.flow_completion.fm_weight}}, min_gap={{_base_.flow_completion.min_gap}}, losses={{_base_.fm_only}})])
+    fm_weight={{_base_.flow_completion.fm_weight}}, weight_floor={{_base_.flow_completion.weight_floor}}, losses={{_base_.fm_only}})])

@@ -16,10 +16,15 @@ keypoint rays and image features only).
 Network: tokens (own encoder + anchor condition, ``heads.base``) + Linear(z_t) + time embedding (diffusers
 ``Timesteps`` / ``TimestepEmbedding``) -> backbone -> MLP (zero-initialised last layer). With
 ``prediction='velocity'`` the MLP output is the velocity itself; with ``prediction='data'`` it is the clean
-sample D and the velocity is ``(D - z_t) / max(1 - t, min_gap)``: the same velocity field and the same loss
-(eq. 7), but the network no longer has to cancel its input noise exactly to produce a clean, temporally
-smooth sample (with 'velocity', a CPU-size model at our budget left the per-frame source noise in its
-samples: see docs/factorizedhmr.md).
+sample D and the velocity is the exact conditional one, ``v = (D - z_t) / (1 - t)``, in training and in sampling
+alike (:meth:`FlowMatchingHead.velocity` is the one field both use; t stops at ``T_MAX`` = 1 - 1e-3, where
+solvers that evaluate the field at t = 1, e.g. rk4, would divide by zero). Euler's last step then lands on the
+network's clean estimate. Near t = 1 the exact velocity error is ``|D - z| / (1 - t)``, so eq. 7 is weighted by
+``min(1, ((1 - t) / weight_floor)^2)`` (``loss_weight``): the data error ``|D - z|^2`` then weighs at most
+``1 / weight_floor^2``. (Until issue 14 the floor was applied to the velocity in training but not in sampling:
+the sampler multiplied the trained velocity by up to 10x past t = 0.8; docs/factorizedhmr.md, "One velocity field".)
+With 'velocity', a CPU-size model at our budget left the per-frame source noise in its samples
+(docs/factorizedhmr.md).
 """
 from typing import Optional
 
@@ -37,6 +42,7 @@ TIME_SCALE = 1000.0  # t in [0, 1] is scaled to the diffusion-style range the si
 ANCHOR_SOURCES = ('previous', 'gt')
 PREDICTIONS = ('velocity', 'data')
 POINT_ESTIMATES = ('first', 'mean')
+T_MAX = 1.0 - 1e-3  # the last time at which the field is evaluated (the 'data' velocity is singular at t = 1)
 
 
 @HEADS.register_module()
@@ -59,7 +65,8 @@ class FlowMatchingHead(BaseHead):
         point_estimate: what ``predict`` decodes when S > 1: the 'first' sample or the 'mean' of the S
             samples (normalised coordinates; rotations re-orthonormalised by the 6D decoding).
         prediction: what the network outputs, 'velocity' or the clean sample ('data'; see the module docstring).
-        min_gap: the floor of 1 - t in the 'data' parameterisation.
+        weight_floor: with 'data', the floor of 1 - t in the weight of eq. 7 (``loss_weight``); the field itself
+            is never floored.
         inputs / windowing: see ``BaseHead`` (given by the recoverer); the anchor is the first of ``inputs``.
     """
 
@@ -72,7 +79,7 @@ class FlowMatchingHead(BaseHead):
                  losses: Optional[dict] = None, loss_cfg: Optional[dict] = None, fm_weight: float = 1.0,
                  time_dim: int = 128, hidden: Optional[int] = None, body_model: Optional[nn.Module] = None,
                  torso_split=None, point_estimate: str = 'first', prediction: str = 'velocity',
-                 min_gap: float = 0.05, inputs=(), windowing=None):
+                 weight_floor: float = 0.2, inputs=(), windowing=None):
         if isinstance(codec, dict) and torso_split is not None:
             codec = dict(codec, torso_split=codec.get('torso_split', torso_split))
         super().__init__(build_part(CODECS, codec), body_model, inputs, windowing)
@@ -80,9 +87,9 @@ class FlowMatchingHead(BaseHead):
             raise ValueError(f'anchor_source: expected one of {ANCHOR_SOURCES}, got {anchor_source!r}')
         if prediction not in PREDICTIONS:
             raise ValueError(f'prediction: expected one of {PREDICTIONS}, got {prediction!r}')
-        if not 0 < min_gap < 1:
-            raise ValueError(f'min_gap: expected a value in (0, 1), got {min_gap}')
-        self.prediction, self.min_gap = prediction, float(min_gap)
+        if not 0 < weight_floor <= 1:
+            raise ValueError(f'weight_floor: expected a value in (0, 1], got {weight_floor}')
+        self.prediction, self.weight_floor = prediction, float(weight_floor)
         if point_estimate not in POINT_ESTIMATES:
             raise ValueError(f'point_estimate: expected one of {POINT_ESTIMATES}, got {point_estimate!r}')
         self.anchor_source, self.fm_weight, self.point_estimate = anchor_source, float(fm_weight), point_estimate
@@ -107,18 +114,30 @@ class FlowMatchingHead(BaseHead):
         self.loss_set.check_codec(self.codec)
 
     # ------------------------------------------------------------------------------------ network
-    def velocity(self, z_t: torch.Tensor, t: torch.Tensor, tokens: torch.Tensor, valid: Optional[torch.Tensor],
-                 min_gap: Optional[float] = None) -> torch.Tensor:
-        """Velocity (B, T, dim) at ``z_t`` (B, T, dim), times ``t`` (B,), condition tokens (B, T, width).
-        ``min_gap`` (default ``self.min_gap``) floors 1 - t with ``prediction='data'``: training uses the
-        configured floor (it bounds the loss weight near t = 1); sampling never reaches t = 1 and uses ~0."""
+    def network(self, z_t: torch.Tensor, t: torch.Tensor, tokens: torch.Tensor,
+                valid: Optional[torch.Tensor]) -> torch.Tensor:
+        """The network output (B, T, dim) at ``z_t`` (B, T, dim), times ``t`` (B,), condition tokens (B, T, width):
+        the velocity ('velocity') or the clean sample D ('data')."""
         time = self.time_embed(self.time_features(t * TIME_SCALE).to(tokens))  # (B, width)
         hidden = tokens + self.x_proj(z_t) + time[:, None]
-        out = self.out_mlp(self.backbone(hidden, valid))
+        return self.out_mlp(self.backbone(hidden, valid))
+
+    def velocity(self, z_t: torch.Tensor, t: torch.Tensor, tokens: torch.Tensor,
+                 valid: Optional[torch.Tensor]) -> torch.Tensor:
+        """The one velocity field (B, T, dim) that training fits and sampling integrates; t is clamped to
+        ``T_MAX``. With 'data': ``(D - z_t) / (1 - t)``."""
+        t = t.clamp(max=T_MAX)
+        out = self.network(z_t, t, tokens, valid)
         if self.prediction == 'data':
-            gap = self.min_gap if min_gap is None else max(min_gap, 1e-6)
-            return (out - z_t) / (1 - t).clamp(min=gap)[:, None, None].to(out)
+            return (out - z_t) / (1 - t)[:, None, None].to(out)
         return out
+
+    def loss_weight(self, t: torch.Tensor) -> torch.Tensor:
+        """Weight (B,) of eq. 7 at times ``t`` (B,): 1 for 'velocity'; ``min(1, ((1 - t) / weight_floor)^2)`` for
+        'data', so the clean-sample error weighs ``1 / max(1 - t, weight_floor)^2``."""
+        if self.prediction != 'data':
+            return torch.ones_like(t)
+        return ((1 - t.clamp(max=T_MAX)) / self.weight_floor).clamp(max=1.0).square()
 
     def reads(self, training: bool = False) -> tuple:
         """Training on the GT anchor (``anchor_source='gt'``) needs no earlier estimate."""
@@ -142,20 +161,26 @@ class FlowMatchingHead(BaseHead):
 
     # --------------------------------------------------------------------------------------- loss
     def loss(self, cond: Optional[torch.Tensor], batch: dict, history: Optional[dict] = None) -> dict:
-        """Eq. 7 (``loss_fm``) plus the geometry terms on the predicted clean sample."""
+        """Eq. 7 (``loss_fm``) plus the geometry terms on the predicted clean sample, at t ~ U(0, T_MAX)."""
         batch = self.with_targets(batch)
         z = self.codec.encode(batch)  # (B, T, dim)
         known = self.known_coordinates(z, history, batch)
-        unknown = ~known['mask'].to(z.device)
         eps = self.source_noise(z, known)
-        t = torch.rand(z.shape[0], device=z.device, dtype=z.dtype)
+        t = torch.rand(z.shape[0], device=z.device, dtype=z.dtype) * T_MAX
+        drop = self.guidance.training_drop(z.shape[0], z.device)
+        return self.flow_losses(z, eps, t, self.tokens(cond, batch, known, drop), known, batch)
+
+    def flow_losses(self, z: torch.Tensor, eps: torch.Tensor, t: torch.Tensor, tokens: torch.Tensor, known: dict,
+                    batch: dict) -> dict:
+        """The losses at given clean latents ``z``, source noise ``eps`` (B, T, dim) and times ``t`` (B,)."""
+        unknown = ~known['mask'].to(z.device)
         tt = t[:, None, None]
         z_t = torch.where(unknown, (1 - tt) * eps + tt * z, known['x'].to(z))  # eq. 6 (known part: the anchor)
-        drop = self.guidance.training_drop(z.shape[0], z.device)
-        v = self.velocity(z_t, t, self.tokens(cond, batch, known, drop), batch.get('valid'))
+        v = self.velocity(z_t, t, tokens, batch.get('valid'))
         valid = batch['valid'].bool()[..., None] if 'valid' in batch else torch.ones_like(z[..., :1], dtype=torch.bool)
-        fm = masked_mean((v - (z - eps)).square(), valid & unknown)
-        z_hat = torch.where(unknown, z_t + (1 - tt) * v, known['x'].to(z))
+        error = (v - (z - eps)).square() * self.loss_weight(t)[:, None, None]
+        fm = masked_mean(error, valid & unknown)
+        z_hat = torch.where(unknown, z_t + (1 - tt) * v, known['x'].to(z))  # 'data': the network's clean sample
         losses = self.loss_set(z_hat, batch, self.codec, self.body_model, x_gt=z, extras=dict(target_mask=unknown))
         return {'loss_fm': self.fm_weight * fm, **losses}
 
@@ -184,7 +209,7 @@ class FlowMatchingHead(BaseHead):
 
         def field(t, z):
             zz = torch.cat([z, z], dim=0) if guided else z
-            v = self.velocity(zz, t.expand(zz.shape[0]), tokens, valid, min_gap=0.0)
+            v = self.velocity(zz, t.expand(zz.shape[0]), tokens, valid)
             return self.guidance.combine(v, scale) if guided else v
 
         z1 = sampler.sample(field, z0, anchor['mask'].to(z0.device))
