@@ -71,3 +71,28 @@ def test_missing_image_features_are_named(batch):
     head = _head(batch)
     with pytest.raises(ValueError, match="img_feat"):
         head.loss(None, {k: v for k, v in batch.items() if k != 'img_feat'})
+
+
+def test_the_prior_diffuses_raw_6d_rotations(batch):
+    """Issue 14, finding 4: ScoreHMR diffuses the raw 6D rotations (paper section 4.2, the authors' release), not
+    codec-normalised values, even after the training tool fits codec statistics. Reference: roma's rotation-vector
+    to matrix conversion, first two columns. A checkpoint holding statistics (a prior trained on normalised
+    values) is refused."""
+    import roma
+    head = _head(batch)
+    captured = {}
+    add_noise = head.noise_scheduler.add_noise
+    head.noise_scheduler.add_noise = lambda x0, noise, t: captured.setdefault('x0', x0) is None or add_noise(x0, noise, t)
+    try:
+        head.loss(None, batch)
+    finally:
+        head.noise_scheduler.add_noise = add_noise
+    params = batch['smpl_params']
+    rotvecs = torch.cat([params['global_orient_c'][..., None, :], params['body_pose']], dim=-2)  # (B, T, 22, 3)
+    matrices = roma.rotvec_to_rotmat(rotvecs.double())
+    expected = torch.cat([matrices[..., :, 0], matrices[..., :, 1]], dim=-1).flatten(-2)  # (B, T, 132)
+    torch.testing.assert_close(captured['x0'].double(), expected.reshape(captured['x0'].shape), atol=1e-5, rtol=0)
+    stats = {key: value.clone() for key, value in head.state_dict().items()}
+    stats['codec.std'] = stats['codec.std'] * 0.5
+    with pytest.raises(ValueError, match='normalised coordinates'):
+        _head(batch).load_state_dict(stats)

@@ -1,8 +1,14 @@
 """The shared guided diffusion sampler (``samplers.diffusion``) against hand-derived cases and diffusers itself:
 parameterisation conversions, DDPM ancestral sampling that ends on a perfect x0-predictor's answer, the
 posterior-mean shift of RoHM eq. 14 (value, direction and variance vs diffusers), noise-space guidance of
-ScoreHMR eq. 10, gradient masks, active windows, in-painting, classifier-free mixing, the auxiliary-variable
-hook, early stop and DDIM inversion."""
+ScoreHMR eq. 10 with the gradient taken from the detached noise prediction (the release) or through the
+network (``through_denoiser``, the literal eq. 10) against hand formulas for a linear noise network, gradient
+masks, active windows, in-painting, classifier-free mixing, the auxiliary-variable hook, early stop and DDIM
+inversion.
+
+Mutations caught here: noise-space guidance always differentiating through the network ->
+``test_noise_guidance_gradient_with_a_linear_network[*-release]``; never doing so ->
+``test_noise_guidance_gradient_with_a_linear_network[*-through the denoiser]``."""
 import pytest
 import torch
 
@@ -72,6 +78,45 @@ def test_noise_space_guidance_follows_eq_10():
     eps = 0.7 * (1 - alpha).sqrt() / alpha.sqrt() * torch.ones_like(x_t)
     x0 = (x_t - (1 - alpha).sqrt() * eps) / alpha.sqrt()
     torch.testing.assert_close(guided, prev.sqrt() * x0 + (1 - prev).sqrt() * eps, atol=1e-5, rtol=1e-5)
+
+
+W = torch.tensor([[0.3, -0.2, 0.0, 0.1],  # a toy noise network eps(x) = W x (rows: output coordinates)
+                  [0.1, 0.4, -0.3, 0.0],
+                  [0.0, 0.2, 0.5, -0.1],
+                  [-0.2, 0.0, 0.1, 0.6]])
+
+
+@pytest.mark.parametrize('through', [False, True], ids=['release', 'through the denoiser'])
+@pytest.mark.parametrize('prediction', ['epsilon', 'sample', 'v_prediction'])
+def test_noise_guidance_gradient_with_a_linear_network(prediction, through):
+    sampler = DiffusionSampler(prediction_type=prediction, kind='ddim')
+    t = sampler.timesteps(50, max_level=400)[0]
+    goal, scale = torch.tensor([[1.0, -2.0, 0.5, 3.0]]), 0.3
+    grad_enabled = []
+
+    def linear(x, level):  # eps = W x, in the sampler's parameterisation
+        grad_enabled.append(torch.is_grad_enabled())
+        return sampler.from_eps(x @ W.T, x, level)
+
+    guidance = Guidance(energy=lambda x0, level: (x0 - goal).square().sum(-1), scale=scale, through_denoiser=through)
+    x_t = torch.tensor([[0.7, -0.4, 1.2, 0.1]])
+    guided = sampler.sample(linear, x_t, [t], guidance=guidance)
+    # by hand: x0_hat = (x - b eps) / a with a = sqrt(alpha_t), b = sqrt(1 - alpha_t); dE/dx0 = 2 (x0_hat - goal);
+    # dx0_hat/dx_t = I / a for the detached eps (the release), (I - b W) / a through eps = W x (row vectors:
+    # grad_x0 (I - b W) / a)
+    alpha, prev = sampler.alphas_cumprod[t].double(), sampler.alphas_cumprod[sampler.previous_level(t)].double()
+    a, b = alpha.sqrt(), (1 - alpha).sqrt()
+    x, w = x_t.double(), W.double()
+    eps = x @ w.T
+    grad_x0 = 2 * ((x - b * eps) / a - goal.double())
+    grad = grad_x0 @ (torch.eye(4, dtype=torch.float64) - b * w) / a if through else grad_x0 / a
+    eps_guided = eps + scale * b * grad  # eq. 10
+    x0_guided = (x - b * eps_guided) / a
+    expected = prev.sqrt() * x0_guided + (1 - prev).sqrt() * eps_guided  # one deterministic DDIM step (eta = 0)
+    torch.testing.assert_close(guided.double(), expected, atol=1e-5, rtol=1e-5)
+    assert grad_enabled == [through]  # the release evaluates the network without building a graph
+    other = Guidance(energy=guidance.energy, scale=scale, through_denoiser=not through)
+    assert (sampler.sample(linear, x_t, [t], guidance=other) - guided).abs().max() > 1e-3  # W != 0: they differ
 
 
 def test_gradient_mask_and_active_window():

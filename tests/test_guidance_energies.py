@@ -1,8 +1,15 @@
 """Guidance energies (ScoreHMR eqs. 12-14, RoHM eq. 12): hand-computed values, zero at consistency, missing keys
-named, active windows, and gradients that move the estimate toward the observations.
+named, active windows, and gradients that move the estimate toward the observations. The keypoint term in both
+forms: 'released' (ScoreHMR's ``keypoint_fitting_loss``: per-coordinate Geman-McClure, confidence squared,
+(1000 / max(W, H))^2) against hand-computed values, and 'crop' (ours before) with its earlier values.
 
-Mutation caught here: the keypoint energy ignoring confidences ->
-``test_keypoint_energy_weights_each_keypoint_by_its_confidence``."""
+Mutations caught here: the keypoint energy ignoring confidences ->
+``test_keypoint_energy_weights_each_keypoint_by_its_confidence``; the released form with confidence to the first
+power -> ``test_released_keypoint_energy_hand_computed``; with GMoF of the residual norm ->
+``test_released_keypoint_energy_is_per_coordinate``; ignoring ``meta['image_size']`` or taking the width only ->
+``test_released_keypoint_energy_image_size_from_meta_else_principal_point``."""
+from types import SimpleNamespace
+
 import pytest
 import torch
 
@@ -62,7 +69,7 @@ def test_keypoint_energy_is_zero_on_its_own_projection_and_robust_far_away(batch
                                         torch.ones_like(posed.coco17[..., :1])], -1))
     codec = GVHMRCodec(fields=('body_pose',))
     x0 = torch.zeros(*batch['valid'].shape, codec.dim)
-    energy = GUIDANCE.build(dict(type='KeypointReprojectionEnergy', sigma=100.0))
+    energy = GUIDANCE.build(dict(type='KeypointReprojectionEnergy', sigma=100.0, form='crop'))
     assert float(energy(_inputs(x0, codec, exact, lambda: posed)).abs().max()) < 1e-6
     far = dict(exact, kp2d=exact['kp2d'] + torch.tensor([1e4, 0.0, 0.0]))  # every point 10^4 px off
     value = energy(_inputs(x0, codec, far, lambda: posed))
@@ -81,7 +88,7 @@ def test_keypoint_energy_weights_each_keypoint_by_its_confidence(batch):
     moved[..., 0, 0] += 30.0  # the nose 30 px off ...
     codec = GVHMRCodec(fields=('body_pose',))
     x0 = torch.zeros(*batch['valid'].shape, codec.dim)
-    energy = GUIDANCE.build(dict(type='KeypointReprojectionEnergy', sigma=1e6, crop_size=None))
+    energy = GUIDANCE.build(dict(type='KeypointReprojectionEnergy', sigma=1e6, crop_size=None, form='crop'))
     unseen = torch.cat([moved, conf.clone().index_fill_(-2, torch.tensor([0]), 0.0)], -1)  # ... with confidence 0
     half = torch.cat([moved, conf.clone().index_fill_(-2, torch.tensor([0]), 0.5)], -1)  # ... with confidence 0.5
     assert float(energy(_inputs(x0, codec, dict(batch, kp2d=unseen), lambda: posed)).abs().max()) < 1e-3
@@ -175,8 +182,9 @@ def test_keypoint_residuals_are_measured_in_crop_pixels(batch):
     boxed = dict(batch, kp2d=kp, bbox=torch.cat([batch['bbox'][..., :2], torch.full_like(batch['bbox'][..., 2:], 448.0)], -1))
     codec = GVHMRCodec(fields=('body_pose',))
     x0 = torch.zeros(*batch['valid'].shape, codec.dim)
-    crop = GUIDANCE.build(dict(type='KeypointReprojectionEnergy', sigma=1e4))(_inputs(x0, codec, boxed, lambda: posed))
-    image = GUIDANCE.build(dict(type='KeypointReprojectionEnergy', sigma=1e4, crop_size=None))(
+    crop = GUIDANCE.build(dict(type='KeypointReprojectionEnergy', sigma=1e4, form='crop'))(
+        _inputs(x0, codec, boxed, lambda: posed))
+    image = GUIDANCE.build(dict(type='KeypointReprojectionEnergy', sigma=1e4, crop_size=None, form='crop'))(
         _inputs(x0, codec, boxed, lambda: posed))
     torch.testing.assert_close(crop, image * 0.25, rtol=1e-3, atol=0)  # (224 / 448)^2 of a 1-px offset each way
 
@@ -190,3 +198,92 @@ def test_consistency_energies_read_denormalised_values():
     raw = GUIDANCE.build(dict(type='TemporalConsistencyEnergy'))(_inputs(x0, codec, batch))
     normalized = GUIDANCE.build(dict(type='TemporalConsistencyEnergy', normalized=True))(_inputs(x0, codec, batch))
     assert float(raw) == pytest.approx(3 * 4.0) and float(normalized) == pytest.approx(3 * 1.0)
+
+
+# ---------------------------------------------------------------- keypoints, the released form (ScoreHMR's code)
+FOCAL = 1000.0
+
+
+def _camera(cx: float = 320.0, cy: float = 240.0) -> torch.Tensor:
+    """One frame's intrinsics (1, 3, 3): focal length 1000 px, principal point (cx, cy)."""
+    return torch.tensor([[[FOCAL, 0.0, cx], [0.0, FOCAL, cy], [0.0, 0.0, 1.0]]])
+
+
+def _keypoint_inputs(offsets, conf, K, meta=None):
+    """One frame per sequence: the 17 keypoints at (0.01 k, 0, 2) m, detected ``offsets`` (B, 17, 2) px away from
+    their projection (cx + 1000 * 0.01 k / 2, cy), computed by hand, with confidences ``conf`` (B, 17)."""
+    count = offsets.shape[0]
+    X = 0.01 * torch.arange(17.0)
+    points = torch.stack([X, torch.zeros(17), torch.full((17,), 2.0)], -1).expand(count, 1, 17, 3)
+    cx, cy = K[:, 0, 0, 2], K[:, 0, 1, 2]
+    pixels = torch.stack([cx[:, None] + FOCAL * X / 2.0, cy[:, None].expand(count, 17)], -1)
+    batch = dict(kp2d=torch.cat([pixels + offsets, conf[..., None]], -1)[:, None], K=K,
+                 valid=torch.ones(count, 1, dtype=torch.bool))
+    if meta is not None:
+        batch['meta'] = meta
+    return GuidanceInputs(batch=batch, valid=batch['valid'], estimate=SimpleNamespace(body_args=lambda frame: {}),
+                          body_model=lambda **args: SimpleNamespace(coco17=points))
+
+
+def _gm(r: float, sigma: float = 100.0) -> float:
+    """Geman-McClure penalty of one scalar residual, by hand."""
+    return sigma ** 2 * r ** 2 / (sigma ** 2 + r ** 2)
+
+
+def test_released_keypoint_energy_hand_computed():
+    energy = GUIDANCE.build(dict(type='KeypointReprojectionEnergy'))  # default: form='released', sigma=100
+    assert energy.form == 'released'
+    offsets, conf = torch.zeros(1, 17, 2), torch.zeros(1, 17)
+    offsets[0, 12] = torch.tensor([500.0, 500.0])  # confidence 0: ignored
+    offsets[0, 3], conf[0, 3] = torch.tensor([3.0, 4.0]), 0.5  # confidence 0.5 -> weight 0.25
+    meta = [dict(image_size=(640, 480))]  # data weight 1000 / 640
+    value = float(energy(_keypoint_inputs(offsets, conf, torch.stack([_camera()]), meta)))
+    # (1000 / 640)^2 * 0.5^2 * (GMoF(3) + GMoF(4)) = 2.44140625 * 0.25 * (8.99191 + 15.97444) = 15.2383
+    assert value == pytest.approx((1000 / 640) ** 2 * 0.25 * (_gm(3.0) + _gm(4.0)), rel=1e-4)
+    assert value == pytest.approx(15.2383, abs=1e-3)
+    offsets[0, 9], conf[0, 9] = torch.tensor([300.0, -150.0]), 1.0  # robust regime: 9000 + 6923.08 before weighting
+    value = float(energy(_keypoint_inputs(offsets, conf, torch.stack([_camera()]), meta)))
+    expected = (1000 / 640) ** 2 * (0.25 * (_gm(3.0) + _gm(4.0)) + _gm(300.0) + _gm(150.0))
+    assert value == pytest.approx(expected, rel=1e-5) and value == pytest.approx(38889.94, rel=1e-5)
+    # 15.24 + 38874.70: sigma is 100 px of the image (the release); GMoF of the rescaled residual (1000 / 640) r
+    # would be another energy (9564.7 + 8459.9 = 18024.6)
+    assert abs(value - (_gm(300.0 * 1000 / 640) + _gm(150.0 * 1000 / 640))) > 1000.0
+
+
+def test_released_keypoint_energy_is_per_coordinate():
+    energy = GUIDANCE.build(dict(type='KeypointReprojectionEnergy'))
+    meta = [dict(image_size=(1000, 1000))]  # data weight 1
+    offsets, conf = torch.zeros(1, 17, 2), torch.zeros(1, 17)
+    conf[0, 5] = 1.0
+    offsets[0, 5] = torch.tensor([100.0, 100.0])  # diagonal: per coordinate 2 GMoF(100) = 10000 ...
+    diagonal = float(energy(_keypoint_inputs(offsets, conf, torch.stack([_camera()]), meta)))
+    assert diagonal == pytest.approx(2 * _gm(100.0), rel=1e-5) and diagonal == pytest.approx(10000.0, rel=1e-5)
+    assert abs(diagonal - _gm(100.0 * 2 ** 0.5)) > 3000.0  # ... GMoF of the norm would give 6666.7
+    offsets[0, 5] = torch.tensor([100.0 * 2 ** 0.5, 0.0])  # the same length along an axis: both readings agree
+    aligned = float(energy(_keypoint_inputs(offsets, conf, torch.stack([_camera()]), meta)))
+    assert aligned == pytest.approx(_gm(100.0 * 2 ** 0.5), rel=1e-5)
+
+
+def test_released_keypoint_energy_image_size_from_meta_else_principal_point():
+    energy = GUIDANCE.build(dict(type='KeypointReprojectionEnergy'))
+    offsets, conf = torch.zeros(3, 17, 2), torch.zeros(3, 17)
+    offsets[:, 0], conf[:, 0] = torch.tensor([10.0, 0.0]), 1.0
+    K = torch.stack([_camera(), _camera(cx=240.0, cy=500.0), _camera(cx=240.0, cy=500.0)])
+    meta = [dict(image_size=(720, 1280)),  # portrait: max(W, H) = 1280
+            dict(fps=30.0),  # no image size: 2 x the principal point, max(480, 1000) = 1000
+            dict(image_size=(1920, 1080))]  # given: K is not read
+    value = energy(_keypoint_inputs(offsets, conf, K, meta))
+    sizes = torch.tensor([1280.0, 1000.0, 1920.0])
+    torch.testing.assert_close(value, (1000.0 / sizes) ** 2 * _gm(10.0), rtol=1e-4, atol=0)
+    no_meta = energy(_keypoint_inputs(offsets, conf, K))  # no meta at all: the principal point for every sequence
+    torch.testing.assert_close(no_meta, (1000.0 / torch.tensor([640.0, 1000.0, 1000.0])) ** 2 * _gm(10.0),
+                               rtol=1e-4, atol=0)
+
+
+def test_keypoint_form_is_validated_and_sets_the_required_keys():
+    with pytest.raises(ValueError, match=r"form: expected one of \('released', 'crop'\)"):
+        GUIDANCE.build(dict(type='KeypointReprojectionEnergy', form='paper'))
+    assert GUIDANCE.build(dict(type='KeypointReprojectionEnergy')).requires == ('kp2d', 'K')  # no person box
+    assert GUIDANCE.build(dict(type='KeypointReprojectionEnergy', form='crop')).requires == ('kp2d', 'K', 'bbox')
+    image_pixels = GUIDANCE.build(dict(type='KeypointReprojectionEnergy', form='crop', crop_size=None))
+    assert image_pixels.requires == ('kp2d', 'K')

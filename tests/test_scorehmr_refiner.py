@@ -1,10 +1,14 @@
 """ScoreHMRRefiner (ScoreHMR section 4.1) as a stage behind a regression stage: keypoint guidance lowers the
 reprojection energy (also with the camera offset frozen, so the pose guidance itself must descend), the loop
 stops by its rule, the world follows the refined camera orientation, the prior loads from its own checkpoint,
-hypotheses are refined too, and a missing observation is named.
+hypotheses are refined too, a missing observation is named, ``grad_through_denoiser`` reaches the sampler's
+``Guidance`` and the base config holds the released settings.
 
-Mutation caught here: the refiner's pose guidance ascending the energy (``eps - ...`` in eq. 10) while the
-camera offset still descends -> ``test_keypoint_guidance_lowers_the_reprojection_energy[frozen camera]``."""
+Mutations caught here: the refiner's pose guidance ascending the energy (``eps - ...`` in eq. 10) while the
+camera offset still descends -> ``test_keypoint_guidance_lowers_the_reprojection_energy[frozen camera]``; the
+refiner not passing ``grad_through_denoiser`` on -> ``test_the_gradient_option_reaches_the_guidance[True]``."""
+from pathlib import Path
+
 import pytest
 import torch
 
@@ -112,3 +116,31 @@ def test_codec_statistics_are_fitted_for_trained_stages_only():
     """tools/train.py fits codec statistics before training: never over the refiner's loaded prior."""
     from unihmr.apis.codec_stats import _codecs
     assert list(_codecs(recoverer())) == ['stages.0.codec']
+
+
+@pytest.mark.parametrize('through', [None, False, True])
+def test_the_gradient_option_reaches_the_guidance(batch, through):
+    torch.manual_seed(0)
+    model = recoverer(max_rounds=1, **({} if through is None else dict(grad_through_denoiser=through)))
+    refiner, seen = model.stages[1], []
+    original = refiner.loop.sample
+
+    def sample(eps_fn, x_tau, guidance=None):
+        seen.append(guidance)
+        return original(eps_fn, x_tau, guidance)
+
+    refiner.loop.sample = sample
+    cond = model.encoder(batch)
+    refiner.predict(cond, batch, {'regression': model.stages[0].predict(cond, batch)})
+    assert [guidance.through_denoiser for guidance in seen] == [bool(through)]  # default: False, the release
+
+
+def test_base_config_holds_the_released_guidance_settings():
+    from mmengine import Config
+    cfg = Config.fromfile(str(Path(__file__).resolve().parents[1] / 'configs' / '_base_' / 'models' / 'scorehmr.py'))
+    for refiner in (cfg.scorehmr_refiner, cfg.scorehmr_refiner_cpu):
+        assert refiner.grad_through_denoiser is False and refiner.guidance.keypoints.form == 'released'
+        assert refiner.guidance.keypoints.weight == 0.003 and 'multiview' not in refiner.guidance
+    assert cfg.scorehmr_refiner.guidance.temporal.weight == 30.0
+    multiview = cfg.multiview_guidance  # the release: W_MULTIVIEW 0.005 x consistency_weight 300^2
+    assert multiview.type == 'MultiViewConsistencyEnergy' and multiview.weight == 0.005 * 300 ** 2

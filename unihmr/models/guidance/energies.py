@@ -14,9 +14,11 @@ of its own term whatever the window length, and the paper's weights keep their m
 frames the keypoint weight would have to grow with the window: x120 for our 120-frame windows).
 
 - ``KeypointReprojectionEnergy`` (ScoreHMR eq. 12): confidence-weighted robust distance between the projected
-  COCO-17 keypoints of the posed body (camera frame, plus the jointly optimised camera translation offset
-  gamma) and the detected ``kp2d``; Geman-McClure penalty as in SMPLify. Residuals are measured in pixels of
-  a ``crop_size`` crop of the person box (224, ScoreHMR's input), so weights do not depend on image size.
+  COCO-17 keypoints of the posed body (B, T, 17, 3; camera frame, plus the jointly optimised camera translation
+  offset gamma (B, T, 3)) and the detected ``kp2d`` (B, T, 17, 3: pixels, confidence); Geman-McClure penalty
+  as in SMPLify. ``form='released'`` (default) is the authors' ``keypoint_fitting_loss``: per-coordinate
+  penalty on image-pixel residuals, confidence squared, times (1000 / max(W, H))^2; ``form='crop'`` (ours
+  before): penalty on the residual norm in pixels of a 224 crop of the person box, confidence to the first power.
 - ``TemporalConsistencyEnergy`` (eq. 14): squared difference of consecutive frames' clean estimates.
 - ``MultiViewConsistencyEnergy`` (eq. 13): squared distance of each view's body pose to the mean over the
   views of the same subject and time (``batch['view_group']``).
@@ -134,40 +136,77 @@ class GuidanceEnergy(nn.Module):
         raise NotImplementedError(f'{type(self).__name__} must implement forward (abstract in GuidanceEnergy)')
 
 
+KEYPOINT_FORMS = ('released', 'crop')
+
+
+def _gmof(squared: torch.Tensor, sigma: float) -> torch.Tensor:
+    """Geman-McClure penalty sigma^2 r^2 / (sigma^2 + r^2) of a squared residual r^2."""
+    return sigma ** 2 * squared / (sigma ** 2 + squared)
+
+
 @GUIDANCE.register_module()
 class KeypointReprojectionEnergy(GuidanceEnergy):
-    """ScoreHMR eq. 12: sum over keypoints of ``conf * GMoF(Pi_K(J + gamma) - kp)``, summed over valid frames.
+    """ScoreHMR eq. 12: robust, confidence-weighted reprojection error of the COCO-17 keypoints, summed over the
+    keypoints and the valid frames (B,). With r = Pi_K(J + gamma) - kp (B, T, 17, 2) in image pixels and c the
+    detection confidence (0 below ``min_conf`` and for points behind the camera):
 
-    GMoF(r) = sigma^2 |r|^2 / (sigma^2 + |r|^2), the Geman-McClure penalty of SMPLify, with r in crop pixels
-    (``crop_size`` / box size times image pixels; ``crop_size=None`` keeps image pixels); keypoints with
-    confidence below ``min_conf`` are ignored, and so are points behind the camera.
+    - ``form='released'`` (default; ScoreHMR's released ``keypoint_fitting_loss``, which its weight 0.003
+      belongs to): ``sum_k c_k^2 * s^2 * (GMoF(r_kx) + GMoF(r_ky))``, GMoF per coordinate, s = 1000 / max(W, H).
+      Equivalently GMoF with sigma * s of the residual s * r measured in the image rescaled to 1000 px on its
+      long side. The image size (W, H) comes from ``batch['meta'][b]['image_size']``; a sequence without it
+      uses 2 x the principal point of its ``K``, frame by frame (exact for a centred principal point).
+    - ``form='crop'``: ``sum_k c_k * GMoF(|r_k|)``, GMoF of the residual norm, r in pixels of a ``crop_size``
+      crop of the person box (``crop_size`` / box size times image pixels; ``crop_size=None`` keeps image pixels).
+      ``crop_size`` is used by this form only.
+
+    GMoF(r) = sigma^2 r^2 / (sigma^2 + r^2), the Geman-McClure penalty of SMPLify (sigma in the residual's units).
     """
 
-    requires = ('kp2d', 'K', 'bbox')
+    requires = ('kp2d', 'K')
     frame = 'c'
     uses_offset = True
 
-    def __init__(self, weight: float = 1.0, sigma: float = 100.0, min_conf: float = 0.0,
+    def __init__(self, weight: float = 1.0, sigma: float = 100.0, min_conf: float = 0.0, form: str = 'released',
                  crop_size: Optional[float] = 224.0, **active):
         super().__init__(weight, **active)
-        self.sigma, self.min_conf = float(sigma), float(min_conf)
+        if form not in KEYPOINT_FORMS:
+            raise ValueError(f'KeypointReprojectionEnergy form: expected one of {KEYPOINT_FORMS}, got {form!r}')
+        self.form, self.sigma, self.min_conf = form, float(sigma), float(min_conf)
         self.crop_size = None if crop_size is None else float(crop_size)
-        if crop_size is None:
-            self.requires = ('kp2d', 'K')
+        if form == 'crop' and crop_size is not None:
+            self.requires = ('kp2d', 'K', 'bbox')
+
+    @staticmethod
+    def image_size(batch: dict, K: torch.Tensor) -> torch.Tensor:
+        """max(W, H) of each frame's image (B, T): ``batch['meta'][b]['image_size']`` (W, H) where given, else
+        2 x the larger coordinate of the principal point of ``K`` (B, T, 3, 3)."""
+        fallback = 2 * K[..., :2, 2].amax(-1)  # (B, T)
+        metas = batch.get('meta') or []
+        sizes = [meta.get('image_size') if isinstance(meta, dict) else None for meta in metas]
+        if len(sizes) != fallback.shape[0] or all(size is None for size in sizes):
+            return fallback
+        known = torch.tensor([size is not None for size in sizes], device=K.device)
+        given = fallback.new_tensor([max(float(v) for v in size) if size is not None else 0.0 for size in sizes])
+        return torch.where(known[:, None], given[:, None], fallback)
 
     def forward(self, inputs: GuidanceInputs) -> torch.Tensor:
         points = inputs.body('c').coco17  # (B, T, 17, 3)
         if inputs.transl_offset is not None:
             points = points + inputs.transl_offset[..., None, :]
         kp2d = inputs.batch['kp2d'].to(points)
-        pixels = project_points(points, inputs.batch['K'].to(points))
-        residual = pixels - kp2d[..., :2]
-        if self.crop_size is not None:
-            residual = residual * (self.crop_size / inputs.batch['bbox'][..., 2:3].to(points).clamp(min=1.0))[..., None, :]
-        squared = residual.square().sum(-1)
-        robust = self.sigma ** 2 * squared / (self.sigma ** 2 + squared)
-        conf = kp2d[..., 2] * (kp2d[..., 2] >= self.min_conf) * (points[..., 2] > 1e-3)
-        return _frame_sum((conf * robust).sum(-1), inputs.valid)
+        K = inputs.batch['K'].to(points)
+        residual = project_points(points, K) - kp2d[..., :2]  # (B, T, 17, 2) image pixels
+        conf = kp2d[..., 2] * (kp2d[..., 2] >= self.min_conf) * (points[..., 2] > 1e-3)  # (B, T, 17)
+        if self.form == 'released':
+            data_weight = 1000.0 / self.image_size(inputs.batch, K).clamp(min=1.0)  # (B, T)
+            robust = _gmof(residual.square(), self.sigma).sum(-1)  # per coordinate, then x + y
+            per_frame = data_weight.square() * (conf.square() * robust).sum(-1)
+        else:
+            if self.crop_size is not None:
+                box = inputs.batch['bbox'][..., 2:3].to(points).clamp(min=1.0)  # (B, T, 1)
+                residual = residual * (self.crop_size / box)[..., None, :]
+            per_frame = (conf * _gmof(residual.square().sum(-1), self.sigma)).sum(-1)
+        return _frame_sum(per_frame, inputs.valid)
 
 
 @GUIDANCE.register_module()

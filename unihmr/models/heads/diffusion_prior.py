@@ -1,7 +1,9 @@
 """Image-conditional diffusion pose prior (ScoreHMR section 4.2): the model behind ``ScoreHMRRefiner``.
 
-It diffuses the per-frame pose vector of its codec (default: the 6D camera-frame root orientation and the 21
-body rotations, 132 values; add ``'betas'`` to the codec fields to model the shape too) with a
+It diffuses the per-frame pose vector of its codec (default: the raw 6D camera-frame root orientation and the
+21 body rotations, 132 values, as the paper and the authors' release do: the codec is built with
+``normalized=False``, so guidance gradients and the inversion depth tau mean what they mean there; add
+``'betas'`` to the codec fields to model the shape too) with a
 ``ResMLPDenoiser`` conditioned on the frame's image features. Training: the noise-prediction loss of eq. 11
 with the ``diffusers`` ``DDPMScheduler`` (1000 steps, cosine schedule), one timestep per frame, over valid
 frames. ``predict`` draws poses from the prior by deterministic DDIM from pure noise (``num_steps`` DDIM
@@ -27,7 +29,7 @@ class DiffusionPriorHead(BaseHead):
     """eps(x_t, t, image features) over the codec's per-frame vector.
 
     Args:
-        codec: codec config (default ``GVHMRCodec(fields=('global_orient_c', 'body_pose'))``).
+        codec: codec config (default ``GVHMRCodec(fields=('global_orient_c', 'body_pose'), normalized=False)``).
         denoiser: ``ResMLPDenoiser`` config without ``in_dim`` / ``cond_dim`` (set from the codec and ``feat_dim``).
         feat_dim: width of ``batch['img_feat']``, the condition.
         num_train_timesteps / beta_schedule: the noise schedule (1000, cosine = ``'squaredcos_cap_v2'``).
@@ -37,7 +39,7 @@ class DiffusionPriorHead(BaseHead):
 
     takes_steps = True
 
-    def __init__(self, codec: dict = dict(type='GVHMRCodec', fields=('global_orient_c', 'body_pose')),
+    def __init__(self, codec: dict = dict(type='GVHMRCodec', fields=('global_orient_c', 'body_pose'), normalized=False),
                  denoiser: dict = dict(type='ResMLPDenoiser'), feat_dim: int = 64, num_train_timesteps: int = 1000,
                  beta_schedule: str = 'squaredcos_cap_v2', num_steps: int = 50, in_width: Optional[int] = None,
                  body_model: Optional[nn.Module] = None, inputs=(), windowing=None):

@@ -7,9 +7,11 @@ codec, and repeats, per round,
 1. DDIM inversion of the current estimate to noise level ``tau`` (eq. 7, ``DDIMInverseScheduler``);
 2. DDIM sampling back with the noise corrected by the guidance gradient (eqs. 9-10, the shared
    ``DiffusionSampler`` in noise space), the guidance being a ``GuidanceSet`` of registered energies (keypoint
-   reprojection eq. 12, temporal eq. 14, multi-view eq. 13); when an energy depends on the camera offset gamma
-   (``uses_offset``), gamma is optimised jointly with the same energy (Adam, ``camera_lr``: the sampler's
-   ``aux_step``);
+   reprojection eq. 12, temporal eq. 14, multi-view eq. 13) of the clean estimate x0_hat (B, T, D), taken by
+   default from the detached noise prediction as in the authors' release (gradient grad_{x0} E / sqrt(alpha_t),
+   no backward pass through the prior; ``grad_through_denoiser=True``: through it, the literal eq. 10); when an
+   energy depends on the camera offset gamma (B, T, 3) (``uses_offset``), gamma is optimised jointly with the
+   same energy (Adam, ``camera_lr``: the sampler's ``aux_step``);
 
 until the relative change of each sequence's guidance energy falls below ``rel_tol`` or after ``max_rounds``
 rounds. ``num_steps`` sets the DDIM steps from tau back to the clean end (the spacing becomes tau / num_steps).
@@ -63,6 +65,9 @@ class ScoreHMRRefiner(BaseHead):
         prior: ``DiffusionPriorHead`` config. prior_checkpoint: file with its weights (None: as built).
         guidance: energies, name -> ``GUIDANCE`` config (see ``models.guidance``).
         tau / step: inversion depth and DDIM step spacing. scale: rho, the guidance step size of eq. 10.
+        grad_through_denoiser: False (the release): the guidance gradient w.r.t. x_t is grad_{x0} E / sqrt(alpha_t),
+            x0_hat formed from the detached noise prediction; True: differentiated through the prior (eq. 10 read
+            literally). Passed to the sampler's ``Guidance(through_denoiser=...)``.
         max_rounds / rel_tol: the loop's stopping rule. camera_lr: Adam rate of gamma (0 = keep the camera).
         body_model, in_width, inputs, windowing: given by the recoverer (the refiner sees the whole sequence).
     """
@@ -72,8 +77,8 @@ class ScoreHMRRefiner(BaseHead):
 
     def __init__(self, prior: dict, guidance: dict, prior_checkpoint: Optional[str] = None, tau: int = 50,
                  step: int = 2, scale: float = 1.0, max_rounds: int = 10, rel_tol: float = 1e-3,
-                 camera_lr: float = 1e-2, body_model: Optional[nn.Module] = None, in_width: Optional[int] = None,
-                 inputs=(), windowing=None):
+                 camera_lr: float = 1e-2, grad_through_denoiser: bool = False, body_model: Optional[nn.Module] = None,
+                 in_width: Optional[int] = None, inputs=(), windowing=None):
         super().__init__(None, body_model, inputs, windowing)
         if max_rounds < 1:
             raise ValueError(f'max_rounds: expected >= 1, got {max_rounds}')
@@ -85,6 +90,7 @@ class ScoreHMRRefiner(BaseHead):
         self.guidance = GuidanceSet(guidance)
         self.loop = DDIMLoop(**prior_model.schedule, tau=tau, step=step)
         self.scale, self.max_rounds, self.rel_tol, self.camera_lr = float(scale), int(max_rounds), rel_tol, camera_lr
+        self.grad_through_denoiser = bool(grad_through_denoiser)
 
     @property
     def prior(self) -> nn.Module:
@@ -159,7 +165,8 @@ class ScoreHMRRefiner(BaseHead):
             optimizer.step()
 
         guidance = Guidance(energy=lambda x0_hat, t: self._energy(x0_hat, batch, fill, gamma, t), mode='noise',
-                            scale=self.scale, aux_step=camera_step if optimizer is not None else None)
+                            scale=self.scale, aux_step=camera_step if optimizer is not None else None,
+                            through_denoiser=self.grad_through_denoiser)
         previous = self._energy(x0, batch, fill, gamma)
         if previous is None:  # no energy: nothing steers the refinement
             return earlier

@@ -11,7 +11,12 @@ The network is a callable ``denoise(x_t, t) -> output`` (B, ...) at integer leve
    E(x0_hat(x_t))``, or as a *posterior-mean shift* (RoHM eq. 14), ``mean' = mean - scale * Sigma_t *
    grad_{x0_hat} E(x0_hat)``, Sigma_t the step's posterior variance (added to ``prev_sample``: noise and shift
    commute), optionally masked to some coordinates (``grad_mask``); ``aux_step(energy)`` lets the caller
-   optimise auxiliary variables with the same energy (ScoreHMR's camera offset) before the gradient is taken;
+   optimise auxiliary variables with the same energy (ScoreHMR's camera offset) before the gradient is taken.
+   In noise space ``x0_hat = (x_t - sqrt(1 - alpha_t) eps) / sqrt(alpha_t)`` is by default built from the
+   *detached* noise prediction (ScoreHMR's release: no backward pass through the network), so
+   ``grad_{x_t} E = grad_{x0} E / sqrt(alpha_t)``; ``Guidance(through_denoiser=True)`` differentiates eps(x_t)
+   too (the literal reading of eq. 10: ``grad_{x_t} E = (I - sqrt(1 - alpha_t) d eps / d x_t)^T grad_{x0} E /
+   sqrt(alpha_t)``);
 3. steps the scheduler, then in-paints known coordinates (``inpaint=(x_known, mask)``): they are replaced by
    ``x_known`` noised to the level reached (``x_known`` itself at the clean end).
 
@@ -45,7 +50,10 @@ class Guidance:
     ``energy(x0_hat (B, ...), t) -> (B,) or None`` (None: no term active at t); ``mode`` 'noise' (ScoreHMR eq. 10)
     or 'mean' (RoHM eq. 14); ``scale``: rho / lambda; ``grad_mask``: bool broadcastable to x, True where the
     gradient may move the sample (None: everywhere); ``aux_step(energy)``: called with each evaluated energy
-    before the gradient w.r.t. the sample is taken (auxiliary variables optimised jointly).
+    before the gradient w.r.t. the sample is taken (auxiliary variables optimised jointly);
+    ``through_denoiser`` ('noise' mode only): False (default, ScoreHMR's release) forms x0_hat from the detached
+    noise prediction, so the gradient is ``grad_{x0} E / sqrt(alpha_t)`` without a backward pass through the
+    network; True differentiates the network's output w.r.t. x_t as well (literal eq. 10).
     """
 
     energy: Callable
@@ -53,6 +61,7 @@ class Guidance:
     scale: float = 1.0
     grad_mask: Optional[torch.Tensor] = None
     aux_step: Optional[Callable] = None
+    through_denoiser: bool = False
 
     def __post_init__(self):
         if self.mode not in GUIDANCE_MODES:
@@ -164,10 +173,18 @@ class DiffusionSampler:
 
     def _guided(self, denoise: Callable, x: torch.Tensor, t: int, guidance: Guidance, cfg_scale) -> tuple:
         """(network output, shift of the next sample or None) of one guided step."""
+        detached = guidance.mode == 'noise' and not guidance.through_denoiser
         with torch.enable_grad():
             x_in = x.detach().requires_grad_(guidance.mode == 'noise')
-            output = self._evaluate(denoise, x_in, t, cfg_scale)
-            x0_hat, eps = self.to_x0_eps(output, x_in, t)
+            if detached:  # the release: x0_hat(x_t) from the detached eps, linear in x_t
+                with torch.no_grad():
+                    output = self._evaluate(denoise, x, t, cfg_scale)
+                    eps = self.to_x0_eps(output, x, t)[1]
+                alpha = self._alpha(t, x)
+                x0_hat = (x_in - (1 - alpha).sqrt() * eps) / alpha.sqrt()
+            else:
+                output = self._evaluate(denoise, x_in, t, cfg_scale)
+                x0_hat, eps = self.to_x0_eps(output, x_in, t)
             if guidance.mode == 'mean':
                 x0_hat = x0_hat.detach().requires_grad_(True)
             energy = guidance.energy(x0_hat, t)
