@@ -205,3 +205,17 @@ def test_bad_input_is_one_line_and_exit_code_2(tmp_path, case, expected):
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and 'Traceback' not in result.stderr
     assert result.stderr.startswith('error: ') and expected in result.stderr, result.stderr
+
+
+def test_paired_averages_files_joined_by_plus_per_sequence(tmp_path):
+    """``A=x.csv+y.csv``: each sequence's value is the mean over the files (seed averaging); hand-computed."""
+    from tools.results_table import read_averaged_csvs
+    header = 'seq_id,num_frames,mpjpe\n'
+    (tmp_path / 'x.csv').write_text(header + 's0,10,1.0\ns1,10,3.0\n')
+    (tmp_path / 'y.csv').write_text(header + 's0,10,2.0\ns1,10,\n')
+    table = read_averaged_csvs(f'{tmp_path / "x.csv"}+{tmp_path / "y.csv"}')
+    assert table.seq_ids == ['s0', 's1']
+    assert table.metrics['mpjpe'][0] == 1.5 and np.isnan(table.metrics['mpjpe'][1])
+    (tmp_path / 'z.csv').write_text(header + 's1,10,2.0\ns0,10,1.0\n')
+    with pytest.raises(ValueError, match='same sequences'):
+        read_averaged_csvs(f'{tmp_path / "x.csv"}+{tmp_path / "z.csv"}')

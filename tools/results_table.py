@@ -9,7 +9,8 @@ Paired: ``python tools/results_table.py --paired A=a.csv B=b.csv [--metrics m1 m
 [--seed 0] [--level 0.95] [--weight frames|none] [--json OUT]`` reads the per-sequence CSVs ``tools/test.py``
 writes beside its JSONs (columns ``seq_id``, ``num_frames``, then one per metric; default metrics: every
 metric column of both files, in A's order). Per metric, rows are paired by ``seq_id`` (those in both files
-with finite values in both; the table's ``n``), and it reports mean A, mean B, the mean difference B - A,
+with finite values in both; the table's ``n``; ``A=s0.csv+s1.csv+s2.csv`` first averages each sequence over the
+files, e.g. the evaluations of several training seeds), and it reports mean A, mean B, the mean difference B - A,
 a percentile bootstrap interval of that difference (pairs resampled with replacement; a fresh
 ``default_rng(seed)`` per metric, so a row does not depend on the others), on how many pairs B is lower,
 and the verdict: 'tie' when the interval contains 0, else which is lower. ``--json OUT`` writes the same
@@ -133,6 +134,24 @@ def read_sequence_csv(path: str) -> SequenceTable:
         bad = seq_ids[int(np.flatnonzero(~(np.isfinite(num_frames) & (num_frames >= 0)))[0])]
         raise InputError(f'{path}: column \'num_frames\', seq_id {bad!r}: expected a count >= 0')
     return SequenceTable(path, seq_ids, num_frames, columns)
+
+
+def read_averaged_csvs(spec_path: str) -> SequenceTable:
+    """``a.csv+b.csv+...`` (e.g. one evaluation per training seed) -> one table whose metrics are the per-sequence
+    means over the files (a cell non-finite in any file is NaN). Every file must hold the same seq_ids and
+    num_frames; one path reads that file alone."""
+    paths = spec_path.split('+')
+    tables = [read_sequence_csv(path) for path in paths]
+    first = tables[0]
+    for table in tables[1:]:
+        if table.seq_ids != first.seq_ids or not np.array_equal(table.num_frames, first.num_frames):
+            raise InputError(f'{table.path}: its seq_ids / num_frames differ from {first.path}; files averaged '
+                             'with + must evaluate the same sequences in the same order')
+        missing = [name for name in first.metrics if name not in table.metrics]
+        if missing:
+            raise InputError(f'{table.path}: no column {missing[0]!r} (present in {first.path})')
+    metrics = {name: np.mean([table.metrics[name] for table in tables], axis=0) for name in first.metrics}
+    return SequenceTable(spec_path, first.seq_ids, first.num_frames, metrics)
 
 
 def pair_indices(a: SequenceTable, b: SequenceTable):
@@ -263,7 +282,7 @@ def run_paired(args) -> str:
     labels = (specs[0][0], specs[1][0])
     if labels[0] == labels[1]:
         raise InputError(f'the two labels must differ, got {labels[0]!r} twice')
-    a, b = (read_sequence_csv(path) for _, path in specs)
+    a, b = (read_averaged_csvs(path) for _, path in specs)
     ia, ib = pair_indices(a, b)
     weights = pair_weights(a, b, ia, ib, args.weight)
     metrics = choose_metrics(a, b, args.metrics)
