@@ -227,3 +227,25 @@ def test_dtype_device_faces_and_registry():
     assert body.faces.dtype == torch.long and body.faces.shape[1] == 3 and int(body.faces.max()) == NUM_VERTICES - 1
     assert body.to(torch.float64).dtype == torch.float64
     assert body(return_verts=False).joints.dtype == torch.float64
+
+
+def test_repeated_shapes_reuse_the_face_fit_and_a_new_shape_refits():
+    """The one-entry face-point cache (guidance loops pose the same betas again and again) returns what an
+    uncached fit gives, and a changed betas row, or betas with gradients, is fitted anew."""
+    from unihmr.body import EmbeddedSMPLX
+    body = EmbeddedSMPLX()
+    torch.manual_seed(0)
+    betas = torch.randn(3, 10)
+    pose = dict(global_orient=torch.zeros(3, 3), body_pose=0.1 * torch.randn(3, 21, 3), transl=torch.zeros(3, 3))
+    first = body(betas=betas, return_verts=False, **pose).coco17
+    again = body(betas=betas.clone(), return_verts=False, **pose).coco17  # same values, new tensor: cached
+    torch.testing.assert_close(again, first, rtol=0, atol=0)
+    other = betas.clone()
+    other[0, 0] += 1.0
+    moved = body(betas=other, return_verts=False, **pose).coco17
+    fresh = EmbeddedSMPLX()(betas=other, return_verts=False, **pose).coco17
+    torch.testing.assert_close(moved, fresh, rtol=0, atol=0)
+    assert (moved[0, :5] - first[0, :5]).abs().max() > 1e-4  # the face points follow the new shape
+    with_grad = betas.clone().requires_grad_(True)
+    body(betas=with_grad, return_verts=False, **pose).coco17.sum().backward()
+    assert with_grad.grad is not None and with_grad.grad.abs().sum() > 0

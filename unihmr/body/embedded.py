@@ -101,7 +101,7 @@ class EmbeddedSMPLX(nn.Module):
             vertices = self._skin(surfaces, inverse, transforms)
             face = vertices[:, self.face_vertex_ids]
         else:
-            rest_face = self.shape_space.head_points(rows, self.face_vertex_ids)[inverse]  # (N, 5, 3)
+            rest_face = self._rest_face(rows)[inverse]  # (N, 5, 3)
             blended = torch.einsum('fj,njab->nfab', self.face_weights, transforms[:, :NUM_BODY_JOINTS])
             face = (blended[..., :3] @ rest_face[..., None])[..., 0] + blended[..., 3]
 
@@ -113,6 +113,19 @@ class EmbeddedSMPLX(nn.Module):
         return BodyOutput(joints=unflat(joints), vertices=unflat(vertices),
                           coco17=unflat(coco17_from_parts(joints, face)),
                           full_joints=unflat(positions) if full else None)
+
+    def _rest_face(self, rows: torch.Tensor) -> torch.Tensor:
+        """Rest face points (U, 5, 3) of the distinct betas ``rows`` (U, 10). The last result is reused when the
+        same rows come again without gradients: a guidance loop (ScoreHMR's refiner) poses the same shapes
+        hundreds of times, and this head fit was ~60% of its cost. Not a library feature (the embedded body is ours)."""
+        cached = getattr(self, '_face_cache', None)
+        if (not rows.requires_grad and cached is not None and cached[0].shape == rows.shape
+                and cached[0].device == rows.device and torch.equal(cached[0], rows)):
+            return cached[1]
+        rest_face = self.shape_space.head_points(rows, self.face_vertex_ids)
+        if not rows.requires_grad and not rest_face.requires_grad:
+            self._face_cache = (rows.detach().clone(), rest_face.detach())
+        return rest_face
 
     def _local_rotvecs(self, flat: dict, full: bool) -> torch.Tensor:
         """Axis-angle of every joint's local rotation, (N, 22, 3) or (N, 54, 3) in mannequin joint order."""
