@@ -1,10 +1,14 @@
+anchor_condition_fields = (
+    'global_orient_c',
+    'body_pose_torso',
+)
 anchor_fields = (
     'body_pose_torso',
     'betas',
     'global_orient_c',
     'cam',
 )
-anchor_filled = dict(
+anchor_head = dict(
     backbone=dict(
         depth=4, heads=4, type='RoPETransformer', width=128, window=120),
     codec=dict(
@@ -23,34 +27,8 @@ anchor_filled = dict(
         reproj=dict(joints='all'),
         transl_w=None,
         verts_c=None),
-    type='RegressionHead')
-anchor_head = dict(
-    backbone=dict(
-        depth=4, heads=4, type='RoPETransformer', width=128, window=120),
-    codec=dict(
-        fields=(
-            'body_pose_torso',
-            'betas',
-            'global_orient_c',
-            'cam',
-        ),
-        type='GVHMRCodec'),
-    losses=dict(
-        contact=None,
-        joints_c=dict(joints='torso'),
-        joints_c_abs=dict(joints='torso'),
-        reproj=dict(joints='torso'),
-        transl_w=None,
-        verts_c=None),
     name='anchor',
     type='RegressionHead')
-anchor_losses = dict(
-    contact=None,
-    joints_c=dict(joints='all'),
-    joints_c_abs=dict(joints='all'),
-    reproj=dict(joints='all'),
-    transl_w=None,
-    verts_c=None)
 backbone = dict(
     depth=4, heads=4, type='RoPETransformer', width=128, window=120)
 codec_stats = dict(batch_size=32, num_windows=256)
@@ -112,7 +90,7 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'))
 default_scope = 'unihmr'
 env_cfg = dict(cudnn_benchmark=False, dist_cfg=dict(backend='gloo'))
-experiment_name = 'stage2_20261121_202731'
+experiment_name = 'stage2_20261206_140107'
 flow_completion = dict(
     anchor_fields=(
         'global_orient_c',
@@ -160,17 +138,28 @@ flow_completion = dict(
             delta=0.02,
             distance='robust',
             joints='non_torso',
-            ramp_iters=1000,
+            ramp_iters=250,
             type='ReprojectionLoss',
-            weight=1.0),
+            weight=50.0),
         transl_c=dict(type='CameraTranslationLoss', weight=1.0),
         transl_w=0.1,
         verts_c=None),
-    min_gap=0.2,
     name='completion',
     prediction='data',
     sampler=dict(solver='euler', steps=50),
-    type='FlowMatchingHead')
+    type='FlowMatchingHead',
+    weight_floor=0.2)
+flow_losses = dict(
+    consistency=dict(type='JointBoneConsistencyLoss', weight=1.0),
+    contact=None,
+    proj_non_torso=dict(
+        delta=0.02,
+        distance='robust',
+        joints='non_torso',
+        ramp_iters=1000,
+        type='ReprojectionLoss',
+        weight=50.0),
+    transl_c=dict(type='CameraTranslationLoss', weight=1.0))
 known_fields = (
     'body_pose_torso',
     'joints_torso',
@@ -190,9 +179,10 @@ latent_fields = (
     'root_vel',
 )
 launcher = 'none'
-load_from = '/work/main/outputs/train/factorizedhmr_v6_long/stage1/iter_4500.pth'
+load_from = 'checkpoints/factorizedhmr_cpu_synthetic/anchor.pth'
 log_level = 'INFO'
 log_processor = dict(by_epoch=False)
+lr_schedule = dict(eta_min=1e-06, start_factor=0.1, warmup=200)
 max_iters = 20000
 model = dict(
     body_model=dict(type='EmbeddedSMPLX'),
@@ -278,17 +268,17 @@ model = dict(
                     delta=0.02,
                     distance='robust',
                     joints='non_torso',
-                    ramp_iters=1000,
+                    ramp_iters=250,
                     type='ReprojectionLoss',
-                    weight=1.0),
+                    weight=50.0),
                 transl_c=dict(type='CameraTranslationLoss', weight=1.0),
                 transl_w=0.1,
                 verts_c=None),
-            min_gap=0.2,
             name='completion',
             prediction='data',
             sampler=dict(solver='euler', steps=50),
-            type='FlowMatchingHead'),
+            type='FlowMatchingHead',
+            weight_floor=0.2),
     ],
     train_stages=[
         1,
@@ -310,26 +300,6 @@ param_scheduler = [
 ]
 phase = 'stage2'
 phases = [
-    dict(
-        model=dict(train_stages=[
-            0,
-        ]),
-        name='stage1',
-        param_scheduler=[
-            dict(
-                begin=0,
-                by_epoch=False,
-                end=200,
-                start_factor=0.1,
-                type='LinearLR'),
-            dict(
-                begin=200,
-                by_epoch=False,
-                end=4500,
-                eta_min=1e-06,
-                type='CosineAnnealingLR'),
-        ],
-        train_cfg=dict(max_iters=4500, val_interval=1500)),
     dict(
         custom_hooks=[
             dict(type='SafeCheckpointHook'),
@@ -354,20 +324,6 @@ phases = [
             1,
         ]),
         name='stage2',
-        param_scheduler=[
-            dict(
-                begin=0,
-                by_epoch=False,
-                end=200,
-                start_factor=0.1,
-                type='LinearLR'),
-            dict(
-                begin=200,
-                by_epoch=False,
-                end=1000,
-                eta_min=1e-06,
-                type='CosineAnnealingLR'),
-        ],
         train_cfg=dict(max_iters=1000, val_interval=500)),
 ]
 randomness = dict(seed=0)
@@ -413,7 +369,7 @@ regression_completion = dict(
             distance='robust',
             joints='non_torso',
             type='ReprojectionLoss',
-            weight=1.0),
+            weight=50.0),
         transl_w=0.1,
         verts_c=None),
     name='completion',
@@ -528,4 +484,4 @@ visualizer = dict(
         dict(type='LocalVisBackend'),
         dict(type='TensorboardVisBackend'),
     ])
-work_dir = 'outputs/train/factorizedhmr_v6_long/stage2'
+work_dir = 'outputs/seeds/fhmr_s2_seed0/stage2'
