@@ -13,7 +13,7 @@ default_hooks = dict(
 default_scope = 'unihmr'
 env_cfg = dict(cudnn_benchmark=False, dist_cfg=dict(backend='gloo'))
 keypoint_guidance = dict(
-    crop_size=224.0,
+    form='released',
     sigma=100.0,
     type='KeypointReprojectionEnergy',
     weight=0.003)
@@ -21,6 +21,7 @@ launcher = 'none'
 load_from = None
 log_level = 'INFO'
 log_processor = dict(by_epoch=False)
+lr_schedule = dict(eta_min=1e-06, start_factor=0.1, warmup=200)
 max_iters = 5000
 model = dict(
     body_model=dict(type='EmbeddedSMPLX'),
@@ -33,7 +34,9 @@ model = dict(
                 fields=(
                     'global_orient_c',
                     'body_pose',
-                ), type='GVHMRCodec'),
+                ),
+                normalized=False,
+                type='GVHMRCodec'),
             denoiser=dict(
                 hidden=512, num_blocks=3, type='ResMLPDenoiser', width=256),
             feat_dim=64,
@@ -43,6 +46,8 @@ model = dict(
     ],
     type='Recoverer',
     window=120)
+multiview_guidance = dict(
+    fields=('body_pose', ), type='MultiViewConsistencyEnergy', weight=450.0)
 optim_wrapper = dict(
     clip_grad=dict(max_norm=1.0),
     optimizer=dict(lr=0.001, type='AdamW', weight_decay=0.0001))
@@ -59,30 +64,39 @@ randomness = dict(seed=0)
 resume = False
 scorehmr_prior = dict(
     beta_schedule='squaredcos_cap_v2',
-    codec=dict(fields=(
-        'global_orient_c',
-        'body_pose',
-    ), type='GVHMRCodec'),
+    codec=dict(
+        fields=(
+            'global_orient_c',
+            'body_pose',
+        ),
+        normalized=False,
+        type='GVHMRCodec'),
     denoiser=dict(
         hidden=1024, num_blocks=3, type='ResMLPDenoiser', width=1024),
     feat_dim=64,
+    name='prior',
     num_train_timesteps=1000,
     type='DiffusionPriorHead')
 scorehmr_prior_cpu = dict(
     beta_schedule='squaredcos_cap_v2',
-    codec=dict(fields=(
-        'global_orient_c',
-        'body_pose',
-    ), type='GVHMRCodec'),
+    codec=dict(
+        fields=(
+            'global_orient_c',
+            'body_pose',
+        ),
+        normalized=False,
+        type='GVHMRCodec'),
     denoiser=dict(hidden=512, num_blocks=3, type='ResMLPDenoiser', width=256),
     feat_dim=64,
+    name='prior',
     num_train_timesteps=1000,
     type='DiffusionPriorHead')
 scorehmr_refiner = dict(
     camera_lr=0.01,
+    grad_through_denoiser=False,
     guidance=dict(
         keypoints=dict(
-            crop_size=224.0,
+            form='released',
             sigma=100.0,
             type='KeypointReprojectionEnergy',
             weight=0.003),
@@ -94,16 +108,20 @@ scorehmr_refiner = dict(
             type='TemporalConsistencyEnergy',
             weight=30.0)),
     max_rounds=10,
+    name='scorehmr',
     prior=dict(
         beta_schedule='squaredcos_cap_v2',
         codec=dict(
             fields=(
                 'global_orient_c',
                 'body_pose',
-            ), type='GVHMRCodec'),
+            ),
+            normalized=False,
+            type='GVHMRCodec'),
         denoiser=dict(
             hidden=1024, num_blocks=3, type='ResMLPDenoiser', width=1024),
         feat_dim=64,
+        name='prior',
         num_train_timesteps=1000,
         type='DiffusionPriorHead'),
     prior_checkpoint=None,
@@ -114,9 +132,10 @@ scorehmr_refiner = dict(
     type='ScoreHMRRefiner')
 scorehmr_refiner_cpu = dict(
     camera_lr=0.01,
+    grad_through_denoiser=False,
     guidance=dict(
         keypoints=dict(
-            crop_size=224.0,
+            form='released',
             sigma=100.0,
             type='KeypointReprojectionEnergy',
             weight=0.003),
@@ -126,18 +145,22 @@ scorehmr_refiner_cpu = dict(
                 'body_pose',
             ),
             type='TemporalConsistencyEnergy',
-            weight=30.0)),
+            weight=250.0)),
     max_rounds=10,
+    name='scorehmr',
     prior=dict(
         beta_schedule='squaredcos_cap_v2',
         codec=dict(
             fields=(
                 'global_orient_c',
                 'body_pose',
-            ), type='GVHMRCodec'),
+            ),
+            normalized=False,
+            type='GVHMRCodec'),
         denoiser=dict(
             hidden=512, num_blocks=3, type='ResMLPDenoiser', width=256),
         feat_dim=64,
+        name='prior',
         num_train_timesteps=1000,
         type='DiffusionPriorHead'),
     prior_checkpoint='checkpoints/scorehmr_prior_cpu_synthetic/model.pth',
@@ -170,6 +193,14 @@ synthetic_train = dict(
     severity=dict(heavy=0.3, mild=0.3, none=0.4),
     split='train',
     type='SyntheticMotionDataset',
+    window=120)
+synthetic_val = dict(
+    feat_dim=64,
+    num_windows=64,
+    seed=0,
+    severity=dict(heavy=0.3, mild=0.3, none=0.4),
+    split='val',
+    type='CachedSyntheticDataset',
     window=120)
 synthetic_window = 120
 temporal_guidance = dict(
@@ -219,4 +250,4 @@ visualizer = dict(
         dict(type='LocalVisBackend'),
         dict(type='TensorboardVisBackend'),
     ])
-work_dir = 'outputs/train/scorehmr_prior_cpu_synthetic'
+work_dir = 'outputs/seeds/prior_raw'
