@@ -39,11 +39,13 @@ def checkpoints(tmp_path_factory):
     return work / 'prior' / 'iter_2.pth', work / 'stage' / 'iter_2.pth'
 
 
-def test_prior_checkpoint_holds_the_denoiser_and_fitted_statistics(checkpoints):
+def test_prior_checkpoint_holds_the_denoiser_and_raw_codec_statistics(checkpoints):
+    """The training tool fits codec statistics for every trained stage; the prior's codec keeps its 6D values raw
+    (issue 14: ScoreHMR diffuses rotations), so they stay mean 0, std 1."""
     state = torch.load(checkpoints[0], weights_only=True)['state_dict']
     assert any(key.startswith('stages.0.denoiser.') for key in state)
-    std = state['stages.0.codec.std']
-    assert std.shape == (132,) and not torch.allclose(std, torch.ones_like(std))
+    std, mean = state['stages.0.codec.std'], state['stages.0.codec.mean']
+    assert std.shape == (132,) and torch.equal(std, torch.ones_like(std)) and torch.equal(mean, torch.zeros_like(mean))
 
 
 def test_regression_plus_scorehmr_evaluates_with_the_regression_checkpoint(checkpoints, tmp_path):
