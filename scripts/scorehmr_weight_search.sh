@@ -15,7 +15,7 @@ VAL="test_dataloader.dataset.split=val test_dataloader.dataset.num_windows=$N"
 mkdir -p "$OUT"
 [ -f $OUT/regression.json ] || $PY tools/test.py $BASE $M $VAL --out $OUT/regression.json
 # keypoints alone, temporal alone, then both: weights around the released 0.003 / 30
-for setting in "0.001 0" "0.003 0" "0.01 0" "0 30" "0 300" "0.003 30" "0.003 300" "0.01 300"; do
+for setting in "0.001 0" "0.003 0" "0.01 0" "0 30" "0 100" "0 300" "0.001 30" "0.003 30" "0.003 100" "0.003 300" "0.01 300"; do
   set -- $setting
   name=kp${1}_temporal${2}
   [ -f $OUT/$name.json ] || $PY tools/test.py $REFINED $M $VAL model.stages.1.guidance.keypoints.weight=$1 \
