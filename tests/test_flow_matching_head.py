@@ -357,7 +357,7 @@ def test_training_and_sampling_use_one_velocity_field(model, batch, monkeypatch,
         z_t, _, D = calls[-1]
         weight = min(1.0, ((1 - t_value) / head.weight_floor) ** 2)
         error = (((D - z_t) / (1 - t_value) - (z_gt - eps)).square() * weight)[..., unknown]
-        assert float(losses['loss_fm']) == pytest.approx(head.fm_weight * float(error.mean()), rel=1e-4)
+        assert float(losses['loss_fm'].detach()) == pytest.approx(head.fm_weight * float(error.mean()), rel=1e-4)
     finally:
         torch.nn.init.zeros_(head.out_mlp[-1].weight)
 
