@@ -1,0 +1,194 @@
+"""BVH import and export: the reader against roma and hand-computed kinematics, the round trip of our own
+skeleton, the up-axis check, the CC-rig excerpt, the shared rest alignment, and messages for bad files."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import roma
+import torch
+
+from unihmr.body.embedded import EmbeddedSMPLX
+from unihmr.data.bvh.prepare import prepare_bvh
+from unihmr.data.bvh.reader import BVHFormatError, read_bvh
+from unihmr.data.bvh.retarget import IKSettings, limit_excess, mean_alignment, retarget
+from unihmr.data.bvh.writer import write_bvh
+from unihmr.data.datasets.amass import find_amass_files, iter_amass_sequences
+from unihmr.data.synthetic.motion.limits import LIMITS, limit_violation, pose_to_rotvecs
+
+EXCERPT = Path(__file__).parent / 'fixtures' / 'bvh' / 'cmu_002_01_excerpt.bvh'
+TWO_JOINTS = """HIERARCHY
+ROOT hips
+{{
+  OFFSET 0 0 0
+  CHANNELS 6 Xposition Yposition Zposition {order}
+  JOINT knee
+  {{
+    OFFSET 0 -2 0
+    CHANNELS 3 {order}
+    End Site
+    {{
+      OFFSET 0 -1 0
+    }}
+  }}
+}}
+MOTION
+Frames: {frames}
+Frame Time: 0.04
+{lines}"""
+
+
+@pytest.fixture(scope='module')
+def body():
+    model = EmbeddedSMPLX(dtype=torch.float64)
+    rest = model(betas=torch.zeros(1, 10, dtype=torch.float64), return_verts=False).joints[0].numpy()
+    return model, rest
+
+
+def joints_of(model, global_orient, body_pose, transl):
+    out = model(global_orient=torch.as_tensor(global_orient), body_pose=torch.as_tensor(body_pose),
+                transl=torch.as_tensor(transl), return_verts=False)
+    return out.joints.numpy()
+
+
+def rotation_angles(a, b):
+    return roma.rotmat_geodesic_distance(roma.rotvec_to_rotmat(torch.as_tensor(a)),
+                                         roma.rotvec_to_rotmat(torch.as_tensor(b))).numpy()
+
+
+def within_limits_motion(frames=12, seed=0):
+    """Axis-angle body poses (F, 21, 3) drawn inside 80% of every joint's limit box, a root orientation and path."""
+    rng = np.random.default_rng(seed)
+    centre, half = LIMITS.mean(-1), 0.4 * (LIMITS[..., 1] - LIMITS[..., 0])
+    angles = centre + half * rng.uniform(-1, 1, size=(frames, 21, 3))
+    return rng.normal(size=(frames, 3)) * 0.6, pose_to_rotvecs(angles), rng.normal(size=(frames, 3))
+
+
+def test_reader_rotations_follow_the_channel_order(tmp_path):
+    angles = np.array([[30.0, -45.0, 60.0], [-10.0, 80.0, 5.0]])
+    lines = [' '.join(['1', '2', '3'] + [f'{v}' for v in row] * 2) for row in angles]
+    path = tmp_path / 'two.bvh'
+    path.write_text(TWO_JOINTS.format(order='Xrotation Zrotation Yrotation', frames=2, lines='\n'.join(lines)))
+    motion = read_bvh(path)
+    expected = roma.euler_to_rotmat('XZY', torch.as_tensor(angles), degrees=True).numpy()  # intrinsic, listed order
+    np.testing.assert_allclose(motion.rotations[:, 0], expected, atol=1e-6)
+    rotations, positions = motion.world()
+    np.testing.assert_allclose(positions[:, 0], [[1, 2, 3]] * 2)
+    # knee = root + R_root (0, -2, 0): hand-computed from the expected root rotation
+    np.testing.assert_allclose(positions[:, 1], np.array([1, 2, 3]) + expected @ np.array([0, -2, 0.0]), atol=1e-5)
+    np.testing.assert_allclose(rotations[:, 1], expected @ expected, atol=1e-5)
+
+
+def test_limit_excess_matches_the_numpy_limit_table():
+    rotvecs = np.random.default_rng(3).normal(size=(50, 21, 3)) * 0.8
+    ours = limit_excess(roma.rotvec_to_rotmat(torch.as_tensor(rotvecs))).numpy()
+    np.testing.assert_allclose(ours, limit_violation(rotvecs), atol=1e-9)
+
+
+def test_our_skeleton_round_trips(tmp_path, body):
+    model, rest = body
+    global_orient, body_pose, transl = within_limits_motion()
+    path = write_bvh(tmp_path / 'ours.bvh', global_orient, body_pose, transl, rest, fps=30)
+    result = retarget(read_bvh(path), rest, rig='auto')
+    assert result.report['rest'] == 'zero' and result.report['up_axis'] == '+y'
+    assert rotation_angles(result.global_orient, global_orient).max() < 1e-4
+    assert rotation_angles(result.body_pose, body_pose).max() < 1e-4
+    np.testing.assert_allclose(result.transl, transl, atol=1e-6)
+    distance = np.linalg.norm(joints_of(model, result.global_orient, result.body_pose, result.transl)
+                              - joints_of(model, global_orient, body_pose, transl), axis=-1)
+    assert distance.max() < 1e-3  # the export round trip: same joints within 1 mm
+    assert result.fps == pytest.approx(30.0, rel=1e-5)
+
+
+def test_z_up_file_is_detected_and_turned_upright(tmp_path, body):
+    model, rest = body
+    global_orient, body_pose, transl = within_limits_motion(seed=1)
+    global_orient[:] = 0.1 * global_orient  # roughly upright, as people mostly are
+    turn = roma.rotvec_to_rotmat(torch.tensor([np.pi / 2, 0.0, 0.0], dtype=torch.float64)).numpy()  # y up -> z up
+    pelvis = rest[0] + transl
+    z_orient = roma.rotmat_to_rotvec(torch.as_tensor(turn @ roma.rotvec_to_rotmat(torch.as_tensor(global_orient)).numpy())).numpy()
+    path = write_bvh(tmp_path / 'z_up.bvh', z_orient, body_pose, pelvis @ turn.T - rest[0], rest, fps=30)
+    result = retarget(read_bvh(path), rest)
+    assert result.report['up_axis'] == '+z'
+    joints = joints_of(model, result.global_orient, result.body_pose, result.transl)
+    np.testing.assert_allclose(joints, joints_of(model, global_orient, body_pose, transl), atol=1e-3)
+
+
+def test_cc_excerpt_converts_with_bounded_error(body):
+    model, rest = body
+    result = retarget(read_bvh(EXCERPT), rest)
+    report = result.report
+    assert report['up_axis'] == '+y' and report['rest'] == 'standing' and report['frames'] == 30
+    assert report['bone_direction_deg']['mean'] < 2.0 and report['bone_direction_deg']['max'] < 10.0
+    assert report['joint_position_mm']['mean'] < 5.0 and report['joint_position_mm']['max'] < 20.0
+    joints = joints_of(model, result.global_orient, result.body_pose, result.transl)
+    assert (joints[:, 15, 1] - joints[:, 0, 1]).min() > 0.5  # upright: head 0.5 m above the pelvis
+    # leaves keep the BVH's own (small) bend: a walk has straight-ish wrists and ankles, not 40-130 degrees
+    rotvecs = result.body_pose
+    for name, index in (('wrists', [19, 20]), ('ankles', [6, 7]), ('head', [14])):
+        assert np.degrees(np.linalg.norm(rotvecs[:, index], axis=-1)).max() < 35.0, name
+    # walking: the pelvis travels forward about 1.3 m/s over the half second
+    speed = np.linalg.norm(np.diff(result.transl[:, [0, 2]], axis=0), axis=-1).sum() / 0.5
+    assert 0.6 < speed < 2.5
+
+
+def test_mean_alignment_is_robust_to_an_outlier_clip():
+    rng = np.random.default_rng(0)
+    truth = roma.random_rotmat(22, dtype=torch.float64)
+    noisy = [truth @ roma.rotvec_to_rotmat(torch.as_tensor(rng.normal(size=(22, 3)) * np.radians(2))) for _ in range(18)]
+    flipped = truth @ roma.rotvec_to_rotmat(torch.tensor([0.0, np.pi / 3, 0.0], dtype=torch.float64))
+    alignments = torch.stack(noisy + [flipped.expand(22, 3, 3)] * 2).numpy()  # two clips 60 degrees off
+    median, spread = mean_alignment(alignments)
+    error = np.degrees(roma.rotmat_geodesic_distance(torch.as_tensor(median), truth).numpy())
+    chordal = roma.special_procrustes(torch.as_tensor(alignments).mean(0))
+    chordal_error = np.degrees(roma.rotmat_geodesic_distance(chordal, truth).numpy())
+    assert error.max() < 2.0 < 3.0 < chordal_error.min()
+    assert spread.shape == (20, 22) and spread[-1].min() > 50
+
+
+def test_prepared_files_read_back_through_amass(tmp_path, body):
+    model, rest = body
+    report = prepare_bvh(EXCERPT, tmp_path / 'out', EmbeddedSMPLX(), progress=False)
+    written = tmp_path / 'out' / 'cmu' / 'cmu_002_01_excerpt_stageii.npz'
+    assert written.exists() and json.loads((tmp_path / 'out' / 'report.json').read_text())['summary']['clips'] == 1
+    with np.load(written) as data:
+        assert data['poses'].shape == (30, 165) and not data['poses'][:, 66:].any()
+        assert str(data['gender']) == 'neutral' and float(data['mocap_frame_rate']) == pytest.approx(60, rel=1e-3)
+    root = tmp_path / 'out'
+    seq = next(iter_amass_sequences(find_amass_files(root), root, EmbeddedSMPLX(), fps=60.0, ground=False))
+    result = retarget(read_bvh(EXCERPT), rest, alignment=None)
+    expected = joints_of(model, result.global_orient, result.body_pose, result.transl)
+    assert report['calibration']['rest'] == 'standing'
+    np.testing.assert_allclose(seq['joints_w'], expected, atol=3e-3)  # z-up file, read back y up
+
+
+@pytest.mark.parametrize('change, words', [
+    (lambda text: text.replace('CC_Base_L_Forearm', 'CC_Base_L_LowerArm'), ['CC_Base_L_Forearm']),
+    (lambda text: text.replace('CHANNELS 3 Zrotation Yrotation Xrotation', 'CHANNELS 3 Zrotation Yrotation Zrotation', 1),
+     ['CC_Base_Hip', 'rotation channels']),
+    (lambda text: text.replace('CHANNELS 3 Zrotation Yrotation Xrotation', 'CHANNELS 3 Zrotation Yrotation Wrotation', 1),
+     ['CC_Base_Hip', 'Wrotation']),
+    (lambda text: text.split('Frames:')[0] + 'Frames: 0\nFrame Time: 0.016667\n', ['zero frames']),
+])
+def test_bad_files_are_named(tmp_path, body, change, words):
+    _, rest = body
+    path = tmp_path / 'bad.bvh'
+    path.write_text(change(EXCERPT.read_text()))
+    with pytest.raises(BVHFormatError) as error:
+        retarget(read_bvh(path), rest)
+    assert str(path) in str(error.value)
+    for word in words:
+        assert word in str(error.value)
+
+
+def test_refinement_respects_limits_when_the_motion_breaks_them(tmp_path, body):
+    _, rest = body
+    global_orient, body_pose, transl = within_limits_motion(frames=4, seed=2)
+    knee = 3  # left_knee in body_pose: a sideways bend of 40 degrees, far outside its +-12
+    body_pose[:, knee] = [0.0, 0.0, np.radians(40)]
+    path = write_bvh(tmp_path / 'bent.bvh', global_orient, body_pose, transl, rest, fps=30)
+    free = retarget(read_bvh(path), rest, settings=IKSettings(limit_weight=0.0))
+    bounded = retarget(read_bvh(path), rest)
+    assert free.report['limit_violation_max_deg'] > 25
+    assert bounded.report['limit_violation_max_deg'] < free.report['limit_violation_max_deg'] - 5
+    assert free.report['joint_position_mm']['max'] < 1.0 < bounded.report['joint_position_mm']['max'] < 30.0

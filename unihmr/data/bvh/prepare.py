@@ -1,0 +1,124 @@
+"""BVH clips to AMASS-style SMPL-X files: find, calibrate one rest alignment per rig, retarget, write, report.
+
+Output layout (``tools/prepare_bvh.py SRC OUT``): ``OUT/<subject>/<clip>_stageii.npz`` with AMASS's
+SMPL-X keys (``poses`` (N, 165): root, 21 body joints, zeros for jaw, eyes and hands; ``trans`` (N, 3);
+``betas`` (16,); ``mocap_frame_rate``; ``gender`` 'neutral'; ``surface_model_type`` 'smplx') in AMASS's
+z-up world, so ``AMASSDataset(root=OUT)`` reads them as it reads AMASS (``subsets=[subject, ...]`` picks
+subjects), and ``OUT/report.json`` with the per-clip report of ``retarget``. The subject of a clip is the
+part of its name before the first underscore (CMU's ``002_01`` is subject ``002``), else its folder name.
+"""
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from unihmr.body.joint_sets import NUM_BODY_POSE
+from unihmr.data.bvh.reader import BVHFormatError, read_bvh
+from unihmr.data.bvh.retarget import clip_alignment, mapped_skeleton, mean_alignment, resolve_rig, retarget
+from unihmr.data.datasets.amass import AMASS_UP
+from unihmr.data.datasets.format_checks import require_path
+from unihmr.data.datasets.sequence_ops import rotate_world, rotation_to_y_up
+from unihmr.utils.io import atomic_path, write_text
+
+AMASS_POSE_DIMS = 165  # root 3, body 63, jaw 3, eyes 6, hands 90
+AMASS_BETAS = 16
+
+
+def find_bvh_files(source) -> list:
+    """``source`` itself if it is a file, else every ``*.bvh`` below it (sorted); messages name the path."""
+    source = require_path(source, 'BVH source')
+    files = [source] if source.is_file() else sorted(source.rglob('*.bvh'))
+    if not files:
+        raise FileNotFoundError(f"BVH source: no '*.bvh' files under '{source}'")
+    return files
+
+
+def subject_of(path: Path) -> str:
+    return path.stem.split('_')[0] if '_' in path.stem else path.parent.name
+
+
+def rest_joints_of(body_model, betas) -> np.ndarray:
+    """The body's rest joints (22, 3) for ``betas`` (10,), metres."""
+    out = body_model(betas=torch.as_tensor(betas, dtype=torch.float32)[None], return_verts=False)
+    return out.joints[0].double().numpy()
+
+
+def shared_alignment(motions, rest_joints: np.ndarray, rig='auto', rest: str = None):
+    """The rest alignment shared by clips that take it from a standing frame (``mean_alignment``), and a report;
+    (None, report) when the rig's zero pose is used (it is exact, nothing to share)."""
+    skeletons = [mapped_skeleton(motion, rig, rest) for motion in motions]
+    standing = [skeleton for skeleton in skeletons if skeleton.rest == 'standing']
+    if not standing:
+        return None, dict(rest='zero')
+    alignment, spread = mean_alignment([clip_alignment(skeleton, rest_joints)[0] for skeleton in standing])
+    return alignment, dict(rest='standing', clips=len(standing),
+                           spread_deg_median=float(np.median(spread)), spread_deg_p95=float(np.percentile(spread, 95)))
+
+
+def amass_arrays(retargeted, rest_joints: np.ndarray) -> dict:
+    """The AMASS ``.npz`` arrays of a ``Retargeted`` clip, turned from our y-up world to AMASS's z-up one."""
+    up = np.zeros(3)
+    up['xyz'.index(AMASS_UP)] = 1.0
+    seq = dict(global_orient_w=retargeted.global_orient, transl_w=retargeted.transl)
+    seq = rotate_world(seq, rotation_to_y_up(up).T, rest_joints[0])
+    poses = np.zeros((len(retargeted.transl), AMASS_POSE_DIMS))
+    poses[:, :3] = seq['global_orient_w']
+    poses[:, 3:3 + 3 * NUM_BODY_POSE] = retargeted.body_pose.reshape(len(poses), -1)
+    betas = np.zeros(AMASS_BETAS)
+    betas[:len(retargeted.betas)] = retargeted.betas
+    return dict(poses=poses, trans=seq['transl_w'], betas=betas, mocap_frame_rate=np.float64(retargeted.fps),
+                gender=np.array('neutral'), surface_model_type=np.array('smplx'))
+
+
+def prepare_bvh(source, out_dir, body_model, rig='auto', rest: str = None, shared: bool = True,
+                betas=None, progress: bool = True) -> dict:
+    """Convert every clip of ``source`` into ``out_dir`` (module docstring); returns the report written there.
+
+    Every file is read and checked before anything is written. ``shared``: clips that take their rest
+    alignment from a standing frame share one (``shared_alignment``); else each clip uses its own."""
+    files = find_bvh_files(source)
+    iterate = files
+    if progress:
+        from tqdm import tqdm
+        iterate = tqdm(files, desc='read BVH', unit='clip')
+    motions = [read_bvh(path) for path in iterate]
+    for motion in motions:
+        resolve_rig(motion, rig)  # every rig map checked before anything is written
+    betas = np.zeros(10) if betas is None else np.asarray(betas, dtype=np.float64)
+    rest_joints = rest_joints_of(body_model, betas)
+    alignment, calibration = shared_alignment(motions, rest_joints, rig, rest) if shared else (None, dict(shared=False))
+    out_dir = Path(out_dir)
+    clips = {}
+    iterate = zip(files, motions)
+    if progress:
+        from tqdm import tqdm
+        iterate = tqdm(list(iterate), desc='retarget', unit='clip')
+    for path, motion in iterate:
+        result = retarget(motion, rest_joints, rig=rig, rest=rest, alignment=alignment, betas=betas)
+        name = f'{subject_of(path)}/{path.stem}_stageii.npz'
+        with atomic_path(out_dir / name) as temporary:
+            np.savez(temporary, **amass_arrays(result, rest_joints))
+        clips[name] = result.report
+    report = dict(source=str(source), calibration=calibration, clips=clips, summary=summarize(clips))
+    write_text(out_dir / 'report.json', json.dumps(report, indent=1))
+    return report
+
+
+def summarize(clips: dict) -> dict:
+    """Over all clips: frame-weighted mean and the largest p95 / max of the report's errors."""
+    frames = np.array([clip['frames'] for clip in clips.values()], dtype=np.float64)
+
+    def weighted(key, stat):
+        return float(np.average([clip[key][stat] for clip in clips.values()], weights=frames))
+
+    return dict(clips=len(clips), frames=int(frames.sum()),
+                bone_direction_deg_mean=weighted('bone_direction_deg', 'mean'),
+                bone_direction_deg_p95_max=max(clip['bone_direction_deg']['p95'] for clip in clips.values()),
+                joint_position_mm_mean=weighted('joint_position_mm', 'mean'),
+                joint_position_mm_p95_max=max(clip['joint_position_mm']['p95'] for clip in clips.values()),
+                limit_violation_fraction=float(np.average([c['limit_violation_fraction'] for c in clips.values()],
+                                                          weights=frames)))
+
+
+__all__ = ['BVHFormatError', 'find_bvh_files', 'prepare_bvh', 'amass_arrays', 'shared_alignment', 'summarize']
