@@ -192,3 +192,51 @@ def test_refinement_respects_limits_when_the_motion_breaks_them(tmp_path, body):
     assert free.report['limit_violation_max_deg'] > 25
     assert bounded.report['limit_violation_max_deg'] < free.report['limit_violation_max_deg'] - 5
     assert free.report['joint_position_mm']['max'] < 1.0 < bounded.report['joint_position_mm']['max'] < 30.0
+
+
+def _prepare_bvh(*args):
+    import os
+    import subprocess
+    import sys
+    tool = Path(__file__).resolve().parents[1] / 'tools' / 'prepare_bvh.py'
+    return subprocess.run([sys.executable, str(tool), *map(str, args)], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, 'OMP_NUM_THREADS': '1'})
+
+
+@pytest.mark.slow
+def test_prepare_bvh_cli_feeds_amass_windows(tmp_path):
+    from unihmr.data.contract import validate_window
+    from unihmr.data.datasets import AMASSDataset
+    result = _prepare_bvh(EXCERPT, tmp_path / 'out')
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert '1 clips, 30 frames' in result.stdout and 'bone direction' in result.stdout
+    dataset = AMASSDataset(tmp_path / 'out', window=8, stride=8, min_frames=8, subsets=['cmu'])
+    window = dataset[0]
+    validate_window(window)
+    params = window['smpl_params']
+    joints = EmbeddedSMPLX()(global_orient=params['global_orient_w'], body_pose=params['body_pose'],
+                             transl=params['transl_w'], return_verts=False).joints
+    assert ((joints[:, 15] - joints[:, 0])[:, 1] > 0.5).all()  # upright in the world: the head above the pelvis
+
+
+def _written(path, text):
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize('make, words', [
+    (lambda tmp: tmp / 'missing.bvh', ['missing.bvh', 'does not exist']),
+    (lambda tmp: (tmp / 'empty').mkdir() or tmp / 'empty', ['no', '*.bvh']),
+    (lambda tmp: _written(tmp / 'zero.bvh', EXCERPT.read_text().split('Frames:')[0] + 'Frames: 0\nFrame Time: 0.1\n'),
+     ['zero.bvh', 'zero frames']),
+    (lambda tmp: _written(tmp / 'rig.bvh', EXCERPT.read_text().replace('CC_Base_R_Calf', 'CC_Base_R_Shin')),
+     ['rig.bvh', 'CC_Base_R_Calf']),
+])
+def test_prepare_bvh_cli_names_bad_input(tmp_path, make, words):
+    result = _prepare_bvh(make(tmp_path), tmp_path / 'out')
+    assert result.returncode == 2, result.stderr[-2000:]
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and 'Traceback' not in result.stderr, result.stderr[-2000:]
+    for word in words:
+        assert word in lines[0], lines[0]
+    assert not (tmp_path / 'out').exists()

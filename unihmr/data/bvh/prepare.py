@@ -78,11 +78,7 @@ def prepare_bvh(source, out_dir, body_model, rig='auto', rest: str = None, share
     Every file is read and checked before anything is written. ``shared``: clips that take their rest
     alignment from a standing frame share one (``shared_alignment``); else each clip uses its own."""
     files = find_bvh_files(source)
-    iterate = files
-    if progress:
-        from tqdm import tqdm
-        iterate = tqdm(files, desc='read BVH', unit='clip')
-    motions = [read_bvh(path) for path in iterate]
+    motions = [read_bvh(path) for path in files]  # no progress bar: a bad file must give one line
     for motion in motions:
         resolve_rig(motion, rig)  # every rig map checked before anything is written
     betas = np.zeros(10) if betas is None else np.asarray(betas, dtype=np.float64)
