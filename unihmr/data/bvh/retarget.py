@@ -12,7 +12,7 @@ Steps (``retarget``):
    SMPL-X pose is the rest pose moved as little as possible to match the BVH bones, in tree order: the pelvis
    by the best rotation of its child offsets (``roma.rigid_vectors_registration``); every single-child joint
    whose bone is motion by a pure swing of its rest bone onto the BVH bone (``align_rotation``: no twist
-   added); the ``GEOMETRY`` joints (spine, ankles: their bones are rig geometry) and the leaves (head, feet,
+   added); the ``GEOMETRY`` joints (spine, ankles, collars: their bones are rig geometry) and the leaves (head, feet,
    wrists: no bone to align) keep their rest shape, i.e. take their parent's alignment at the reference.
    At a zero-pose reference this is exactly "a leaf takes its parent's alignment"; at a standing frame it
    also removes a rig's rest bend of the leaves (the CC toe bone is bent against the foot bone).
@@ -51,13 +51,16 @@ STANDING.update({f'{side}_{name}': -1 for side in ('left', 'right') for name in 
 # Joints whose bones are rig geometry, not motion: a rig's spine joints sit at other heights than SMPL-X's (the
 # CC rig's Spine01 is 12 cm above the hips where spine2 is 24 cm) and the body's rest spine is curved where most
 # rigs' are straight; a rig's ankle-to-toe bone is pitched otherwise than SMPL-X's (the CC foot bone points 8
-# degrees up in a standing frame, SMPL-X's 26 degrees down). These joints are neutral (rest shape) at the
-# reference and follow the BVH joint's rotation from there; their bones are turned by that rotation.
-GEOMETRY = tuple(BODY_JOINT_NAMES.index(name) for name in ('spine1', 'spine2', 'spine3', 'left_ankle', 'right_ankle'))
+# degrees up in a standing frame, SMPL-X's 26 degrees down), and its clavicle ends lower (aligning the CC
+# clavicle bone depresses SMPL-X's collars by 23-30 degrees, beyond their range, in every frame). These joints
+# are neutral (rest shape) at the reference and follow the BVH joint's rotation from there; their bones are
+# turned by that rotation.
+GEOMETRY = tuple(BODY_JOINT_NAMES.index(name) for name in (
+    'spine1', 'spine2', 'spine3', 'left_ankle', 'right_ankle', 'left_collar', 'right_collar'))
 # The pelvis: several children, its child offsets turned by the rotation that best maps them onto the BVH's.
 BRANCHES = tuple(j for j in range(J) if len(CHILDREN[j]) > 1 and j not in GEOMETRY)
-# Bones whose direction is motion (from a single-child, non-geometry joint): knees, ankles, head, shoulders,
-# elbows, wrists. They keep the BVH direction; the report's bone-direction error compares them.
+# Bones whose direction is motion (from a single-child, non-geometry joint): knees, ankles, head, elbows,
+# wrists. They keep the BVH direction; the report's bone-direction error compares them.
 COMPARED_BONES = tuple(j for j in BONES if BODY_PARENTS[j] not in GEOMETRY + BRANCHES)
 ZERO_POSE_MAX_DEG = 30.0  # a rig's zero pose is used as the reference when its legs and spine are this upright
 LIMIT_TOLERANCE = np.radians(1.0)  # a joint angle counts as a violation beyond this
@@ -229,7 +232,7 @@ def refine(local: np.ndarray, targets: np.ndarray, leaf_world: np.ndarray, rest_
 
 
 def _bone_direction_error(positions: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    """Angles (F, 11) in degrees between the ``COMPARED_BONES`` of two joint sets (F, 22, 3)."""
+    """Angles (F, 9) in degrees between the ``COMPARED_BONES`` of two joint sets (F, 22, 3)."""
     bones, parents = list(COMPARED_BONES), [BODY_PARENTS[j] for j in COMPARED_BONES]
     a, b = positions[:, bones] - positions[:, parents], reference[:, bones] - reference[:, parents]
     cosine = (a * b).sum(-1) / np.maximum(np.linalg.norm(a, axis=-1) * np.linalg.norm(b, axis=-1), 1e-12)
