@@ -57,7 +57,7 @@ def test_an_interrupted_demo_keeps_the_previous_outputs(tmp_path, monkeypatch):
     cfg.demo.checkpoint = str(REPO / cfg.demo.checkpoint)
     recover_demo.run_recovery_demo(cfg, tmp_path)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    assert set(before) == {'recovered.npz', 'recovered.gif', 'metrics.json', 'config.py'}
+    assert set(before) == {'recovered.npz', 'recovered.bvh', 'recovered.gif', 'metrics.json', 'config.py'}
 
     def interrupted(*args, **kwargs):  # Ctrl-C while the GIF is drawn, after the new npz was written
         raise KeyboardInterrupt

@@ -101,6 +101,20 @@ def test_demo_recovers_a_synthetic_sequence_with_metrics(trained, tmp_path):
     assert data['poses'].shape == (40, 165) and data['transl_c'].shape == (40, 3) and data['betas'].shape == (10,)
     assert 'pa_mpjpe' in json.loads((tmp_path / 'metrics.json').read_text())
     assert (tmp_path / 'recovered.gif').read_bytes()[:3] == b'GIF'
+    from unihmr.body.embedded import EmbeddedSMPLX  # the BVH export reads back to the recovered world joints
+    from unihmr.data.bvh.reader import read_bvh
+    from unihmr.data.bvh.retarget import IKSettings, retarget
+    body = EmbeddedSMPLX(dtype=torch.float64)
+    betas = torch.as_tensor(data['betas'], dtype=torch.float64)[None]
+    rest = body(betas=betas, return_verts=False).joints[0].numpy()
+    back = retarget(read_bvh(tmp_path / 'recovered.bvh'), rest, settings=IKSettings(limit_weight=0.0))  # as written
+
+    def joints(orient, pose, transl):
+        args = [torch.as_tensor(np.asarray(v), dtype=torch.float64) for v in (orient, pose, transl)]
+        return body(global_orient=args[0], body_pose=args[1], transl=args[2], betas=betas, return_verts=False).joints
+
+    expected = joints(data['global_orient_w'], data['body_pose'], data['transl_w'])
+    assert (joints(back.global_orient, back.body_pose, back.transl) - expected).norm(dim=-1).max() < 1e-3
 
 
 def test_demo_on_a_keypoint_file_and_a_bad_one(trained, tmp_path):

@@ -2,7 +2,8 @@
 
 Input: a synthetic test sequence (by seed and occlusion severity; ground truth known, so metrics are
 printed) or a user's keypoint file (``keypoint_input``). Output, in the work dir: ``recovered.npz``
-(SMPL-X parameters in camera and world frames, AMASS-style keys), ``recovered.gif`` (the recovered
+(SMPL-X parameters in camera and world frames, and AMASS's file keys in AMASS's z-up world),
+``recovered.bvh`` (the world motion on our skeleton, ``unihmr.data.bvh.writer``), ``recovered.gif`` (the recovered
 skeleton projected over the keypoints, next to a world side view of the recovered mesh), ``metrics.json``
 when the ground truth is known, and the resolved config. Every file is written atomically.
 
@@ -23,6 +24,8 @@ from unihmr.apis.config import save_config
 from unihmr.apis.inference import build_model
 from unihmr.apis.keypoint_input import load_keypoint_window
 from unihmr.body.joint_sets import BODY_PARENTS
+from unihmr.data.amass_format import amass_file_arrays
+from unihmr.data.bvh.writer import write_bvh
 from unihmr.data.collate import collate_windows
 from unihmr.data.datasets.synthetic import SyntheticMotionDataset
 from unihmr.evaluation import MotionMetric
@@ -30,9 +33,6 @@ from unihmr.geometry import project_points
 from unihmr.utils.io import atomic_path, check_writable_dir, output_set, write_text
 from unihmr.utils.validation import UserInputError
 from unihmr.visualization.data_view import draw_body_frame, draw_keypoint_frame, person_view_box
-
-AMASS_POSE_DIM = 165  # SMPL-X poses in AMASS: root, 21 body, jaw, 2 eyes, 2 x 15 hand joints (x 3)
-
 
 def demo_window(demo_cfg, feat_dim: int) -> dict:
     """The input window: the user's keypoint file, or synthetic test sequence ``seed`` of ``num_frames``."""
@@ -44,15 +44,14 @@ def demo_window(demo_cfg, feat_dim: int) -> dict:
     return dataset[int(demo_cfg['seed'])]
 
 
-def amass_arrays(params: dict, fps: float) -> dict:
-    """SMPL-X parameters (T, ...) -> the npz arrays: camera / world roots and AMASS-style ``poses``/``trans``."""
+def recovered_arrays(params: dict, fps: float, rest_joints: np.ndarray) -> dict:
+    """SMPL-X parameters (T, ...) -> the npz arrays: camera / world frames (our y-up world) and the AMASS file
+    keys in AMASS's z-up world (``amass_format``); ``betas`` (10,) the sequence mean; rest_joints (22, 3)."""
     arrays = {key: value.cpu().numpy() for key, value in params.items()}
-    num_frames = arrays['body_pose'].shape[0]
-    poses = np.zeros((num_frames, AMASS_POSE_DIM), np.float32)
-    poses[:, :3] = arrays['global_orient_w']
-    poses[:, 3:66] = arrays['body_pose'].reshape(num_frames, -1)
-    return {**arrays, 'poses': poses, 'trans': arrays['transl_w'], 'betas': arrays['betas'].mean(0),
-            'mocap_frame_rate': np.float32(fps), 'gender': np.array('neutral'), 'surface_model_type': np.array('smplx')}
+    betas = arrays['betas'].mean(0)
+    amass = amass_file_arrays(arrays['global_orient_w'], arrays['body_pose'], arrays['transl_w'], betas, fps,
+                              rest_joints[0])
+    return {**arrays, **amass, 'betas': betas}
 
 
 def _draw_skeleton_2d(ax, pixels, **style):
@@ -98,7 +97,7 @@ def _animation(window, joints_c, estimate, body_model, joints_w, path, step: int
                 plt.close(fig)
 
 
-DEMO_OUTPUTS = ('recovered.npz', 'recovered.gif', 'metrics.json', 'config.py')
+DEMO_OUTPUTS = ('recovered.npz', 'recovered.bvh', 'recovered.gif', 'metrics.json', 'config.py')
 
 
 def run_recovery_demo(cfg, work_dir) -> dict:
@@ -130,10 +129,15 @@ def run_recovery_demo(cfg, work_dir) -> dict:
     work_dir = Path(work_dir)
     hypotheses = None if hypotheses is None else hypotheses[:, 0]
     extra = {} if hypotheses is None else {'hypotheses_joints_c': hypotheses.numpy()}
-    names = {'npz': 'recovered.npz', 'animation': 'recovered.gif', 'config': 'config.py'}
+    names = {'npz': 'recovered.npz', 'bvh': 'recovered.bvh', 'animation': 'recovered.gif', 'config': 'config.py'}
+    rest_joints = model.body_model(betas=params['betas'].mean(0, keepdim=True), return_verts=False).joints[0]
+    rest_joints = rest_joints.double().cpu().numpy()
     with output_set(work_dir, members=DEMO_OUTPUTS) as staging:
+        arrays = recovered_arrays(params, fps, rest_joints)
         with atomic_path(staging / names['npz']) as tmp:
-            np.savez(tmp, **amass_arrays(params, fps), **extra)
+            np.savez(tmp, **arrays, **extra)
+        write_bvh(staging / names['bvh'], arrays['global_orient_w'], arrays['body_pose'], arrays['transl_w'],
+                  rest_joints, fps)
         _animation(window, posed_c.joints, estimate, model.body_model, joints_w.numpy(), staging / names['animation'],
                    animation_step, fps, hypotheses)
         if 'smpl_params' in window:

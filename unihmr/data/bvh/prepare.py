@@ -1,10 +1,8 @@
 """BVH clips to AMASS-style SMPL-X files: find, calibrate one rest alignment per rig, retarget, write, report.
 
-Output layout (``tools/prepare_bvh.py SRC OUT``): ``OUT/<subject>/<clip>_stageii.npz`` with AMASS's
-SMPL-X keys (``poses`` (N, 165): root, 21 body joints, zeros for jaw, eyes and hands; ``trans`` (N, 3);
-``betas`` (16,); ``mocap_frame_rate``; ``gender`` 'neutral'; ``surface_model_type`` 'smplx') in AMASS's
-z-up world, so ``AMASSDataset(root=OUT)`` reads them as it reads AMASS (``subsets=[subject, ...]`` picks
-subjects), and ``OUT/report.json`` with the per-clip report of ``retarget``. The subject of a clip is the
+Output layout (``tools/prepare_bvh.py SRC OUT``): ``OUT/<subject>/<clip>_stageii.npz`` in AMASS's SMPL-X
+layout and z-up world (``unihmr.data.amass_format``), so ``AMASSDataset(root=OUT)`` reads them as it reads
+AMASS (``subsets=[subject, ...]`` picks subjects), and ``OUT/report.json`` with the per-clip report of ``retarget``. The subject of a clip is the
 part of its name before the first underscore (CMU's ``002_01`` is subject ``002``), else its folder name.
 """
 import json
@@ -13,17 +11,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from unihmr.body.joint_sets import NUM_BODY_POSE
 from unihmr.data.bvh.reader import BVHFormatError, read_bvh
 from unihmr.data.bvh.retarget import clip_alignment, mapped_skeleton, mean_alignment, resolve_rig, retarget
-from unihmr.data.datasets.amass import AMASS_UP
+from unihmr.data.amass_format import amass_file_arrays
 from unihmr.data.datasets.format_checks import require_path
-from unihmr.data.datasets.sequence_ops import rotate_world, rotation_to_y_up
 from unihmr.utils.io import atomic_path, write_text
-
-AMASS_POSE_DIMS = 165  # root 3, body 63, jaw 3, eyes 6, hands 90
-AMASS_BETAS = 16
-
 
 def find_bvh_files(source) -> list:
     """``source`` itself if it is a file, else every ``*.bvh`` below it (sorted); messages name the path."""
@@ -56,21 +48,6 @@ def shared_alignment(motions, rest_joints: np.ndarray, rig='auto', rest: str = N
                            spread_deg_median=float(np.median(spread)), spread_deg_p95=float(np.percentile(spread, 95)))
 
 
-def amass_arrays(retargeted, rest_joints: np.ndarray) -> dict:
-    """The AMASS ``.npz`` arrays of a ``Retargeted`` clip, turned from our y-up world to AMASS's z-up one."""
-    up = np.zeros(3)
-    up['xyz'.index(AMASS_UP)] = 1.0
-    seq = dict(global_orient_w=retargeted.global_orient, transl_w=retargeted.transl)
-    seq = rotate_world(seq, rotation_to_y_up(up).T, rest_joints[0])
-    poses = np.zeros((len(retargeted.transl), AMASS_POSE_DIMS))
-    poses[:, :3] = seq['global_orient_w']
-    poses[:, 3:3 + 3 * NUM_BODY_POSE] = retargeted.body_pose.reshape(len(poses), -1)
-    betas = np.zeros(AMASS_BETAS)
-    betas[:len(retargeted.betas)] = retargeted.betas
-    return dict(poses=poses, trans=seq['transl_w'], betas=betas, mocap_frame_rate=np.float64(retargeted.fps),
-                gender=np.array('neutral'), surface_model_type=np.array('smplx'))
-
-
 def prepare_bvh(source, out_dir, body_model, rig='auto', rest: str = None, shared: bool = True,
                 betas=None, progress: bool = True) -> dict:
     """Convert every clip of ``source`` into ``out_dir`` (module docstring); returns the report written there.
@@ -94,7 +71,8 @@ def prepare_bvh(source, out_dir, body_model, rig='auto', rest: str = None, share
         result = retarget(motion, rest_joints, rig=rig, rest=rest, alignment=alignment, betas=betas)
         name = f'{subject_of(path)}/{path.stem}_stageii.npz'
         with atomic_path(out_dir / name) as temporary:
-            np.savez(temporary, **amass_arrays(result, rest_joints))
+            np.savez(temporary, **amass_file_arrays(result.global_orient, result.body_pose, result.transl,
+                                                    result.betas, result.fps, rest_joints[0]))
         clips[name] = result.report
     report = dict(source=str(source), calibration=calibration, clips=clips, summary=summarize(clips))
     write_text(out_dir / 'report.json', json.dumps(report, indent=1))
@@ -117,4 +95,4 @@ def summarize(clips: dict) -> dict:
                                                           weights=frames)))
 
 
-__all__ = ['BVHFormatError', 'find_bvh_files', 'prepare_bvh', 'amass_arrays', 'shared_alignment', 'summarize']
+__all__ = ['BVHFormatError', 'find_bvh_files', 'prepare_bvh', 'shared_alignment', 'summarize']
