@@ -137,10 +137,49 @@ def check_observations(path: Path, kp2d: np.ndarray, K: np.ndarray, bbox: np.nda
                                 f'while K puts the principal point at {K[0, :2, 2].tolist()} px); give pixels')
 
 
-def load_keypoint_window(path, feat_dim: int) -> dict:
-    """A contract window (float32 tensors, no targets) from a keypoint file, for ``Recoverer.recover``."""
+def _camera_option(K, image_size, fov_deg, path: Path):
+    """K (3, 3) from the ``K`` option (3 x 3, or fx, fy, cx, cy) or guessed from ``image_size`` (W, H) and ``fov_deg``."""
+    from unihmr.apis.detector_formats import guess_intrinsics
+    if K is not None:
+        K = np.asarray(K, dtype=np.float64)
+        if K.shape == (4,):
+            K = np.array([[K[0], 0.0, K[2]], [0.0, K[1], K[3]], [0.0, 0.0, 1.0]])
+        if K.shape != (3, 3) or not np.isfinite(K).all():
+            raise KeypointFileError(f'demo.K: expected a 3 x 3 matrix or fx, fy, cx, cy, got {K.tolist()}')
+        return K
+    if image_size is None:
+        raise KeypointFileError(f'{path}: the file has no intrinsics; pass demo.K=[fx,fy,cx,cy] or '
+                                'demo.image_size=[W,H] (the focal length is then guessed, docs/demo.md)')
+    size = np.asarray(image_size, dtype=np.float64)
+    if size.shape != (2,) or not (size > 0).all():
+        raise KeypointFileError(f'demo.image_size: expected two positive numbers W, H, got {size.tolist()}')
+    if fov_deg is not None and not 1.0 < float(fov_deg) < 179.0:
+        raise KeypointFileError(f'demo.fov_deg: expected degrees in (1, 179), got {fov_deg}')
+    return guess_intrinsics(size, fov_deg)
+
+
+def load_keypoint_window(path, feat_dim: int, track_id=None, K=None, image_size=None, fov_deg=None,
+                         fps=None) -> dict:
+    """A contract window (float32 tensors, no targets) from a keypoint file, for ``Recoverer.recover``.
+
+    ``path`` is our format (module docstring) or a detector's output (``detector_formats``: COCO results
+    JSON, an OpenPose JSON folder, MMPose predictions), of which the person ``track_id`` is kept. ``K`` (3 x 3
+    or fx, fy, cx, cy), else ``image_size`` (W, H) with ``fov_deg``, give the intrinsics a file lacks; ``fps``
+    overrides the file's."""
+    from unihmr.apis.detector_formats import detect_format, read_detections
     path = Path(path)
-    data = _read(path)
+    if not path.exists():
+        raise FileNotFoundError(f'keypoint file not found: {path}')
+    detector = detect_format(path) != 'ours'
+    if detector:
+        kp2d, note = read_detections(path, track_id)
+        data = dict(kp2d=kp2d)
+    else:
+        data, note = _read(path), 'our keypoint format'
+    if K is not None or ('K' not in data and (detector or image_size is not None)):
+        data['K'] = _camera_option(K, image_size, fov_deg, path)  # detector outputs never hold intrinsics
+    if fps is not None:
+        data['fps'] = fps
     missing = [key for key in ('kp2d', 'K') if key not in data]
     if missing:
         raise KeypointFileError(f'{path}: missing keys {missing}; present: {sorted(data)}')
@@ -160,4 +199,4 @@ def load_keypoint_window(path, feat_dim: int) -> dict:
     return dict(kp2d=as_tensor(kp2d), bbox=as_tensor(bbox), K=as_tensor(K), R_w2c=as_tensor(R_w2c),
                 img_feat=as_tensor(img_feat), valid=torch.ones(num_frames, dtype=torch.bool),
                 meta=dict(dataset='user', seq_id=path.stem, start=0, fps=fps, gravity=torch.tensor([0.0, -1.0, 0.0]),
-                          has_img_feat='img_feat' in data))
+                          has_img_feat='img_feat' in data, source_note=note))

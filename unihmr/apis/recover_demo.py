@@ -37,7 +37,9 @@ from unihmr.visualization.data_view import draw_body_frame, draw_keypoint_frame,
 def demo_window(demo_cfg, feat_dim: int) -> dict:
     """The input window: the user's keypoint file, or synthetic test sequence ``seed`` of ``num_frames``."""
     if demo_cfg.get('input'):
-        return load_keypoint_window(demo_cfg['input'], feat_dim)
+        return load_keypoint_window(demo_cfg['input'], feat_dim, track_id=demo_cfg.get('track_id'),
+                                    K=demo_cfg.get('K'), image_size=demo_cfg.get('image_size'),
+                                    fov_deg=demo_cfg.get('fov_deg'), fps=demo_cfg.get('fps'))
     dataset = SyntheticMotionDataset(split='test', num_windows=int(demo_cfg['seed']) + 1,
                                      window=int(demo_cfg['num_frames']), severity=demo_cfg['severity'],
                                      feat_dim=feat_dim)
