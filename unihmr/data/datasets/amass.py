@@ -27,6 +27,7 @@ import torch
 from unihmr.body.joint_sets import NUM_BETAS, NUM_BODY_POSE
 from unihmr.data.datasets.base import MotionWindowDataset
 from unihmr.data.datasets.format_checks import DatasetFormatError, check_shape, require_keys, require_path
+from unihmr.data.datasets.severity import draw_severity, severity_weights
 from unihmr.data.datasets.sequence_ops import prepare_sequence
 from unihmr.registry import DATASETS
 
@@ -96,22 +97,40 @@ class AMASSDataset(MotionWindowDataset):
             whose 21 body rotations are read the same way: an approximation).
         subsets: only these top-level folders (e.g. ``['ACCAD', 'CMU']``); None for all.
         ground: put the lowest mesh point of each sequence at y = 0.
-        severity: occlusion severity of the observations (``'none'``, ``'mild'``, ``'heavy'``).
+        severity: occlusion severity of the observations (``'none'``, ``'mild'``, ``'heavy'``), or a dict of
+            weights drawing one per window (as ``SyntheticMotionDataset``'s).
         camera: None to draw a synthetic camera per window, or one fixed camera for every window
             (``observe_motion``'s ``camera``: ``K``, ``R_w2c``, ``t_w2c`` over T frames, ``image_size``).
         occlusion: overrides of the occlusion preset of ``severity``.
         seed: window ``i`` is observed with ``numpy.random.default_rng([seed, i])``.
+        num_windows: None for one item per motion window; N for N items, item ``i`` being motion window
+            ``i mod W`` seen with its own camera, keypoint noise and occlusion (``rng([seed, i])``): for
+            training, where every pass over a small mocap set should meet new views.
         window, stride, fps, min_frames, feat_dim, body_model, cache_size: see ``MotionWindowDataset``.
     """
 
     dataset_name = 'amass'
 
     def __init__(self, root, pattern: str = '**/*_stageii.npz', subsets=None, ground: bool = True,
-                 severity: str = 'none', camera=None, occlusion=None, seed: int = 0, **kwargs):
+                 severity='none', camera=None, occlusion=None, seed: int = 0, num_windows=None, **kwargs):
         super().__init__(root, **kwargs)
         self.pattern, self.subsets, self.ground = pattern, None if subsets is None else list(subsets), bool(ground)
-        self.severity, self.camera, self.occlusion, self.seed = severity, camera, occlusion, int(seed)
+        self.severity_weights = severity_weights(severity)
+        self.camera, self.occlusion, self.seed = camera, occlusion, int(seed)
+        if num_windows is not None and int(num_windows) < 1:
+            raise ValueError(f'num_windows must be >= 1 or None, got {num_windows}')
+        self.num_windows = None if num_windows is None else int(num_windows)
         self._open()
+
+    def __len__(self) -> int:
+        return len(self.windows) if self.num_windows is None else self.num_windows
+
+    def __getitem__(self, index: int) -> dict:
+        if self.num_windows is None:
+            return super().__getitem__(index)
+        if not 0 <= index < self.num_windows:
+            raise IndexError(f'index {index} out of range for {self.num_windows} windows')
+        return self.window_item(index % len(self.windows), index)
 
     def settings(self) -> dict:
         return dict(super().settings(), pattern=self.pattern, subsets=self.subsets, ground=self.ground)
@@ -136,8 +155,8 @@ class AMASSDataset(MotionWindowDataset):
         from unihmr.data.synthetic.observe import observe_motion  # on first use: keeps the package import light
         rng = np.random.default_rng([self.seed, index])
         window = observe_motion(self.motion(chunk), self.body_model, rng, camera=self.camera,
-                                severity=self.severity, feat_dim=self.feat_dim, occlusion=self.occlusion,
-                                fps=self.fps)
+                                severity=draw_severity(self.severity_weights, [self.seed, index, 1]),
+                                feat_dim=self.feat_dim, occlusion=self.occlusion, fps=self.fps)
         window['valid'] = window['valid'] & torch.as_tensor(chunk['valid'])
         window['meta'].update(meta)
         return window

@@ -155,7 +155,11 @@ class MotionWindowDataset(LazyBodyModel, Dataset):
     def __getitem__(self, index: int) -> dict:
         if not 0 <= index < len(self.windows):
             raise IndexError(f'index {index} out of range for {len(self.windows)} windows')
-        number, start = self.windows[index]
+        return self.window_item(index, index)
+
+    def window_item(self, motion_window: int, index: int) -> dict:
+        """Motion window ``motion_window`` made into a contract window as item ``index`` (its observation seed)."""
+        number, start = self.windows[motion_window]
         seq = self.sequence(number)
         length = self.window or len(seq['valid'])
         chunk = slice_window(seq, start, length)

@@ -21,24 +21,11 @@ from unihmr.data.contract import validate_window
 from unihmr.data.synthetic.motion import sample_motion
 from unihmr.data.synthetic.observe import observe_motion
 from unihmr.data.datasets.base import LazyBodyModel
+from unihmr.data.datasets.severity import draw_severity, severity_weights
 from unihmr.registry import DATASETS
 from unihmr.utils.io import atomic_path
 
 SPLIT_STREAMS = {'train': 0, 'val': 1, 'test': 2}
-SEVERITIES = ('none', 'mild', 'heavy')
-
-
-def _severity_weights(severity) -> dict:
-    """``'heavy'`` or ``{'none': 0.4, 'heavy': 0.6}`` -> normalised weights over SEVERITIES."""
-    weights = {severity: 1.0} if isinstance(severity, str) else dict(severity)
-    unknown = [name for name in weights if name not in SEVERITIES]
-    if unknown:
-        raise ValueError(f'severity: unknown {unknown}; known: {list(SEVERITIES)}')
-    total = float(sum(weights.values()))
-    if total <= 0:
-        raise ValueError(f'severity: weights must sum to a positive number, got {weights}')
-    return {name: float(weights.get(name, 0.0)) / total for name in SEVERITIES}
-
 
 @DATASETS.register_module()
 class SyntheticMotionDataset(LazyBodyModel, Dataset):
@@ -66,7 +53,7 @@ class SyntheticMotionDataset(LazyBodyModel, Dataset):
         if num_windows < 1 or window < 1:
             raise ValueError(f'num_windows and window must be >= 1, got {num_windows} and {window}')
         self.split, self.num_windows, self.window, self.fps = split, int(num_windows), int(window), float(fps)
-        self.severity_weights = _severity_weights(severity)
+        self.severity_weights = severity_weights(severity)
         self.families = None if families is None else list(families)
         self.camera, self.occlusion, self.feat_dim, self.seed = camera, occlusion, int(feat_dim), int(seed)
         self.body_model_cfg = dict(body_model or dict(type='EmbeddedSMPLX'))
@@ -76,11 +63,7 @@ class SyntheticMotionDataset(LazyBodyModel, Dataset):
         return self.num_windows
 
     def _severity(self, index: int) -> str:
-        names = [name for name, weight in self.severity_weights.items() if weight > 0]
-        if len(names) == 1:
-            return names[0]
-        rng = np.random.default_rng([self.seed, SPLIT_STREAMS[self.split], index, 1])
-        return str(rng.choice(SEVERITIES, p=[self.severity_weights[n] for n in SEVERITIES]))
+        return draw_severity(self.severity_weights, [self.seed, SPLIT_STREAMS[self.split], index, 1])
 
     def __getitem__(self, index: int) -> dict:
         if not 0 <= index < self.num_windows:
