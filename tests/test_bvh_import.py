@@ -158,8 +158,22 @@ def test_prepared_files_read_back_through_amass(tmp_path, body):
     seq = next(iter_amass_sequences(find_amass_files(root), root, EmbeddedSMPLX(), fps=60.0, ground=False))
     result = retarget(read_bvh(EXCERPT), rest, alignment=None)
     expected = joints_of(model, result.global_orient, result.body_pose, result.transl)
-    assert report['calibration']['rest'] == 'standing'
+    assert report['calibration']['rig 0']['rest'] == 'standing'
     np.testing.assert_allclose(seq['joints_w'], expected, atol=3e-3)  # z-up file, read back y up
+
+
+def test_a_folder_of_two_rigs_keeps_each_rig_s_alignment(tmp_path, body):
+    model, rest = body
+    global_orient, body_pose, transl = within_limits_motion(seed=3)
+    folder = tmp_path / 'mixed'
+    folder.mkdir()
+    (folder / 'cc_01.bvh').write_text(EXCERPT.read_text())
+    write_bvh(folder / 'ours_01.bvh', global_orient, body_pose, transl, rest, fps=30)
+    report = prepare_bvh(folder, tmp_path / 'out', EmbeddedSMPLX(), progress=False)
+    assert list(report['calibration']) == ['rig 0'] and report['calibration']['rig 0']['clips'] == 1  # only CC
+    with np.load(tmp_path / 'out' / 'ours' / 'ours_01_stageii.npz') as data:
+        poses = data['poses']
+    np.testing.assert_allclose(poses[:, 3:66].reshape(-1, 21, 3), body_pose, atol=1e-4)  # exact: its zero pose
 
 
 @pytest.mark.parametrize('change, words', [

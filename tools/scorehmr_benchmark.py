@@ -40,8 +40,9 @@ def bench_scorehmr(args) -> dict:
     markdown = '\n'.join([
         f'`Recoverer.recover` on one {FRAMES}-frame synthetic sequence, CPU sizes, randomly initialised weights, '
         'timed in one run. Each ScoreHMR round is a DDIM inversion to tau = 50 and a guided DDIM pass back, '
-        'step 2 (25 + 25 denoiser calls, the guided ones with a backward pass through the denoiser and the body '
-        'model).',
+        'step 2 (25 + 25 denoiser calls; the guided ones take the guidance gradient through the body model at the '
+        "denoiser's clean estimate, not through the denoiser: ScoreHMR's released default, "
+        '`grad_through_denoiser=False`).',
         '',
         '| model | rounds | seconds | frames/s | ratio to regression |',
         '|---|---|---|---|---|',

@@ -36,31 +36,41 @@ def rest_joints_of(body_model, betas) -> np.ndarray:
     return out.joints[0].double().numpy()
 
 
-def shared_alignment(motions, rest_joints: np.ndarray, rig='auto', rest: str = None):
-    """The rest alignment shared by clips that take it from a standing frame (``mean_alignment``), and a report;
-    (None, report) when the rig's zero pose is used (it is exact, nothing to share)."""
-    skeletons = [mapped_skeleton(motion, rig, rest) for motion in motions]
-    standing = [skeleton for skeleton in skeletons if skeleton.rest == 'standing']
-    if not standing:
-        return None, dict(rest='zero')
-    alignment, spread = mean_alignment([clip_alignment(skeleton, rest_joints)[0] for skeleton in standing])
-    return alignment, dict(rest='standing', clips=len(standing),
-                           spread_deg_median=float(np.median(spread)), spread_deg_p95=float(np.percentile(spread, 95)))
+def rig_key(motion, rig='auto') -> str:
+    """The joints a clip's rig map names, as one string: clips with the same key share one rig's joint frames."""
+    return ','.join(resolve_rig(motion, rig)[0].values())
+
+
+def shared_alignments(motions, rest_joints: np.ndarray, rig='auto', rest: str = None) -> tuple:
+    """Per rig (``rig_key``), the rest alignment shared by its clips that take it from a standing frame
+    (``mean_alignment``), and a report per rig; clips at their rig's zero pose need none (it is exact)."""
+    groups = {}
+    for motion in motions:
+        skeleton = mapped_skeleton(motion, rig, rest)
+        if skeleton.rest == 'standing':
+            groups.setdefault(rig_key(motion, rig), []).append(clip_alignment(skeleton, rest_joints)[0])
+    alignments, reports = {}, {}
+    for number, (key, members) in enumerate(groups.items()):
+        alignments[key], spread = mean_alignment(members)
+        reports[f'rig {number}'] = dict(rest='standing', clips=len(members), first_joint=key.split(',')[0],
+                                        spread_deg_median=float(np.median(spread)),
+                                        spread_deg_p95=float(np.percentile(spread, 95)))
+    return alignments, reports or dict(rest='zero')
 
 
 def prepare_bvh(source, out_dir, body_model, rig='auto', rest: str = None, shared: bool = True,
                 betas=None, progress: bool = True) -> dict:
     """Convert every clip of ``source`` into ``out_dir`` (module docstring); returns the report written there.
 
-    Every file is read and checked before anything is written. ``shared``: clips that take their rest
-    alignment from a standing frame share one (``shared_alignment``); else each clip uses its own."""
+    Every file is read and checked before anything is written. ``shared``: the clips of one rig that take
+    their rest alignment from a standing frame share one (``shared_alignments``); else each clip uses its own."""
     files = find_bvh_files(source)
     motions = [read_bvh(path) for path in files]  # no progress bar: a bad file must give one line
     for motion in motions:
         resolve_rig(motion, rig)  # every rig map checked before anything is written
     betas = np.zeros(10) if betas is None else np.asarray(betas, dtype=np.float64)
     rest_joints = rest_joints_of(body_model, betas)
-    alignment, calibration = shared_alignment(motions, rest_joints, rig, rest) if shared else (None, dict(shared=False))
+    alignments, calibration = shared_alignments(motions, rest_joints, rig, rest) if shared else ({}, dict(shared=False))
     out_dir = Path(out_dir)
     clips = {}
     iterate = zip(files, motions)
@@ -68,7 +78,8 @@ def prepare_bvh(source, out_dir, body_model, rig='auto', rest: str = None, share
         from tqdm import tqdm
         iterate = tqdm(list(iterate), desc='retarget', unit='clip')
     for path, motion in iterate:
-        result = retarget(motion, rest_joints, rig=rig, rest=rest, alignment=alignment, betas=betas)
+        result = retarget(motion, rest_joints, rig=rig, rest=rest, alignment=alignments.get(rig_key(motion, rig)),
+                          betas=betas)
         name = f'{subject_of(path)}/{path.stem}_stageii.npz'
         with atomic_path(out_dir / name) as temporary:
             np.savez(temporary, **amass_file_arrays(result.global_orient, result.body_pose, result.transl,
@@ -95,4 +106,4 @@ def summarize(clips: dict) -> dict:
                                                           weights=frames)))
 
 
-__all__ = ['BVHFormatError', 'find_bvh_files', 'prepare_bvh', 'shared_alignment', 'summarize']
+__all__ = ['BVHFormatError', 'find_bvh_files', 'prepare_bvh', 'shared_alignments', 'summarize']
