@@ -1,6 +1,8 @@
 """Training on mixed motion: MixedMotionDataset draws its components at the given ratios, deterministically by
 index; AMASSDataset with num_windows gives every item its own view of a motion window, and draws severities
 from a mixture; the mixed-motion dataset config resolves its data root from the environment."""
+from pathlib import Path
+
 import numpy as np
 import pytest
 import roma
@@ -12,7 +14,7 @@ from unihmr.data.contract import validate_window
 from unihmr.data.datasets import AMASSDataset, MixedMotionDataset
 
 Y_TO_Z = roma.rotvec_to_rotmat(torch.tensor([np.pi / 2, 0.0, 0.0], dtype=torch.float64)).numpy()
-CONFIG = 'configs/_base_/datasets/mixed_real_motion.py'
+CONFIG = Path(__file__).resolve().parents[1] / 'configs' / '_base_' / 'datasets' / 'mixed_real_motion.py'
 
 
 @pytest.fixture(scope='module')
@@ -70,7 +72,7 @@ def test_amass_items_see_one_motion_window_through_many_views(amass_root):
 
 def test_mixed_config_reads_the_root_from_the_environment(amass_root, monkeypatch):
     monkeypatch.setenv('UNIHMR_REAL_MOTION', str(amass_root))
-    cfg = Config.fromfile(CONFIG)
+    cfg = Config.fromfile(str(CONFIG))
     real = cfg.train_dataloader.dataset.datasets[1]
     assert real.root == str(amass_root) and real.subsets == ['002', '005', '007']
     assert cfg.real_val.subsets == ['003', '006'] and cfg.train_dataloader.dataset.ratios == [0.5, 0.5]
