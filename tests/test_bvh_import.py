@@ -183,6 +183,8 @@ def test_a_folder_of_two_rigs_keeps_each_rig_s_alignment(tmp_path, body):
     (lambda text: text.replace('CHANNELS 3 Zrotation Yrotation Xrotation', 'CHANNELS 3 Zrotation Yrotation Wrotation', 1),
      ['CC_Base_Hip', 'Wrotation']),
     (lambda text: text.split('Frames:')[0] + 'Frames: 0\nFrame Time: 0.016667\n', ['zero frames']),
+    (lambda text: text.replace('Frames: 30', 'Frames: 31'), ['Frames says 31', '30 frame lines']),  # truncated
+    (lambda text: text.rstrip('\n') + ' 1.0\n', ['frame 29 has', 'channels']),  # a value too many
 ])
 def test_bad_files_are_named(tmp_path, body, change, words):
     _, rest = body

@@ -68,10 +68,34 @@ def _check_channels(path, joint) -> None:
                              'expected the three axes X, Y, Z once each, in any order')
 
 
+def _motion_lines(path) -> list:
+    """The frame lines of the MOTION section, checked against its ``Frames:`` count before bvhio reads them
+    (bvhio waits forever for frame lines that a truncated file does not have)."""
+    try:
+        lines = [line.strip() for line in path.read_text(errors='replace').splitlines()]
+    except OSError as error:
+        raise BVHFormatError(f'{path}: cannot read it ({error.strerror})') from None
+    if 'MOTION' not in lines:
+        raise BVHFormatError(f'{path}: no MOTION section')
+    start = lines.index('MOTION') + 1
+    header = [line for line in lines[start:start + 2]]
+    if len(header) < 2 or not header[0].startswith('Frames:') or not header[1].startswith('Frame Time:'):
+        raise BVHFormatError(f"{path}: the MOTION section must start with 'Frames: N' and 'Frame Time: T'")
+    try:
+        declared = int(header[0].split(':', 1)[1])
+    except ValueError:
+        raise BVHFormatError(f'{path}: Frames is not a whole number: {header[0]!r}') from None
+    frames = [line for line in lines[start + 2:] if line]
+    if declared > len(frames):
+        raise BVHFormatError(f'{path}: Frames says {declared} but the file has {len(frames)} frame lines (truncated?)')
+    return frames[:declared]
+
+
 def read_bvh(path) -> BVHMotion:
     """Parse ``path``; ``BVHFormatError`` naming the file (and joint) for anything that is not a motion."""
     import bvhio  # on first use: keeps the package import light
     path = require_path(path, 'BVH file')
+    frame_lines = _motion_lines(path)
     try:
         container = bvhio.readAsBvh(str(path))
     except (SyntaxError, ValueError, IndexError) as error:
@@ -79,6 +103,11 @@ def read_bvh(path) -> BVHMotion:
     joints = [entry[0] for entry in container.Root.layout()]
     for joint in joints:
         _check_channels(path, joint)
+    channels = sum(len(joint.Channels) for joint in joints)
+    for number, line in enumerate(frame_lines):
+        if len(line.split()) != channels:
+            raise BVHFormatError(f'{path}: frame {number} has {len(line.split())} values, the hierarchy has {channels} '
+                                 'channels')
     frames = len(joints[0].Keyframes)
     if frames == 0:
         raise BVHFormatError(f'{path}: the MOTION section has zero frames')
