@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from unihmr.apis.keypoint_input import KeypointFileError  # the demo's error type (exit 2, one line)
 from unihmr.body.joint_sets import COCO17_NAMES
 
 NUM_COCO = len(COCO17_NAMES)
@@ -34,16 +35,11 @@ COCO17_FROM_BODY25 = tuple(BODY25_NAMES.index(name) for name in COCO17_NAMES)
 MMPOSE_COCO_FIRST = (17, 26, 133)  # keypoint counts whose first 17 are COCO-17 (COCO, Halpe, COCO-WholeBody)
 
 
-def _error(message: str):
-    from unihmr.apis.keypoint_input import KeypointFileError  # the demo's error type (exit 2, one line)
-    return KeypointFileError(message)
-
-
 def _load_json(path: Path):
     try:
         return json.loads(path.read_text())
     except (OSError, ValueError) as error:
-        raise _error(f'{path}: cannot read it as JSON ({type(error).__name__}: {error})') from None
+        raise KeypointFileError(f'{path}: cannot read it as JSON ({type(error).__name__}: {error})') from None
 
 
 def detect_format(path) -> str:
@@ -62,7 +58,7 @@ def detect_format(path) -> str:
             return 'coco'
         if 'instances' in first or 'keypoint_scores' in first:
             return 'mmpose'
-    raise _error(f'{path}: expected a JSON object of arrays (kp2d, K, ...), COCO results (a list of image_id, '
+    raise KeypointFileError(f'{path}: expected a JSON object of arrays (kp2d, K, ...), COCO results (a list of image_id, '
                  'keypoints) or MMPose predictions (instances / keypoints, keypoint_scores); docs/demo.md')
 
 
@@ -71,7 +67,7 @@ def _coco_people(path: Path) -> dict:
     for number, det in enumerate(_load_json(path)):
         keypoints = np.asarray(det.get('keypoints', []), dtype=np.float64)
         if keypoints.shape != (3 * NUM_COCO,) or 'image_id' not in det:
-            raise _error(f'{path}: detection {number}: expected image_id and 51 keypoint numbers, '
+            raise KeypointFileError(f'{path}: detection {number}: expected image_id and 51 keypoint numbers, '
                          f'got {keypoints.shape[0] if keypoints.ndim == 1 else keypoints.shape} numbers')
         kp = keypoints.reshape(NUM_COCO, 3)
         frames.setdefault(det['image_id'], []).append((det.get('track_id'), float(det.get('score', kp[:, 2].mean())), kp))
@@ -81,7 +77,7 @@ def _coco_people(path: Path) -> dict:
 def _openpose_people(folder: Path) -> dict:
     files = sorted(folder.glob('*_keypoints.json'))
     if not files:
-        raise _error(f"{folder}: no OpenPose files ('*_keypoints.json') in this folder")
+        raise KeypointFileError(f"{folder}: no OpenPose files ('*_keypoints.json') in this folder")
     frames = {}
     for file in files:
         people = []
@@ -93,7 +89,7 @@ def _openpose_people(folder: Path) -> dict:
                 from unihmr.data.keypoint_maps import coco17_from_openpose18
                 kp = coco17_from_openpose18(flat.reshape(18, 3))
             else:
-                raise _error(f'{file}: people[{number}].pose_keypoints_2d has {flat.size} numbers; expected 75 '
+                raise KeypointFileError(f'{file}: people[{number}].pose_keypoints_2d has {flat.size} numbers; expected 75 '
                              '(BODY_25) or 54 (COCO-18)')
             track = person.get('person_id', -1)
             track = track[0] if isinstance(track, list) and track else track
@@ -106,7 +102,7 @@ def _mmpose_instance(path: Path, frame, number: int, instance: dict):
     points = np.asarray(instance.get('keypoints', []), dtype=np.float64)
     scores = np.asarray(instance.get('keypoint_scores', []), dtype=np.float64)
     if points.ndim != 2 or points.shape[1] != 2 or points.shape[0] not in MMPOSE_COCO_FIRST or scores.shape != points.shape[:1]:
-        raise _error(f'{path}: frame {frame}, instance {number}: expected keypoints (K, 2) and keypoint_scores (K,) '
+        raise KeypointFileError(f'{path}: frame {frame}, instance {number}: expected keypoints (K, 2) and keypoint_scores (K,) '
                      f'with K in {MMPOSE_COCO_FIRST}, got {points.shape} and {scores.shape}')
     kp = np.concatenate([points[:NUM_COCO], scores[:NUM_COCO, None]], axis=1)
     score = instance.get('bbox_score', kp[:, 2].mean())
@@ -156,11 +152,11 @@ def read_detections(path, track_id=None) -> tuple:
     kind = detect_format(path)
     frames = READERS[kind](path)
     if not frames:
-        raise _error(f'{path}: no frames ({kind} format)')
+        raise KeypointFileError(f'{path}: no frames ({kind} format)')
     try:
         kp2d, note = select_person(frames, track_id)
     except KeyError:
-        raise _error(f'{path}: no person with track_id {track_id!r}') from None
+        raise KeypointFileError(f'{path}: no person with track_id {track_id!r}') from None
     return kp2d, f'{kind} format, {len(frames)} frames, {note}'
 
 
