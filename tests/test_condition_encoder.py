@@ -80,7 +80,7 @@ def test_low_confidence_keypoints_use_the_learned_token():
 
 
 def test_padding_frames_do_not_produce_nan():
-    encoder, batch = perturbed(), make_batch(num_frames=8)
+    encoder, batch = perturbed(modalities=MODALITIES + ("kp_box",)), make_batch(num_frames=8)
     batch['valid'][:, 5:] = False
     for key in ('kp2d', 'bbox', 'K', 'R_w2c', 'img_feat'):
         batch[key][:, 5:] = 0.0  # padding: all zeros, including K and R_w2c
@@ -88,3 +88,32 @@ def test_padding_frames_do_not_produce_nan():
     assert torch.isfinite(out).all()
     out.sum().backward()
     assert all(torch.isfinite(p.grad).all() for p in encoder.parameters() if p.grad is not None)
+
+
+def test_kp_box_is_the_keypoints_in_box_coordinates():
+    """kp_box input = sin/cos features of (uv - box centre) / (side / 2), by hand; moving and scaling the person
+    in the image (keypoints and box together) leaves it unchanged, and the ray input does change."""
+    from unihmr.models.encoders import sinusoidal_features
+    encoder, batch = perturbed(modalities=('kp_rays', 'kp_box')), make_batch()
+    inputs = encoder.embed_inputs(batch)
+    bbox, uv = batch['bbox'], batch['kp2d'][..., :2]
+    by_hand = (uv - bbox[..., None, :2]) / (bbox[..., None, 2:] / 2)
+    torch.testing.assert_close(inputs['kp_box'], sinusoidal_features(by_hand, encoder.box_freqs).flatten(-2))
+    moved = {**batch, 'kp2d': batch['kp2d'].clone(), 'bbox': batch['bbox'].clone()}
+    moved['kp2d'][..., :2] = 1.7 * uv + torch.tensor([40.0, -25.0])
+    moved['bbox'][..., :2] = 1.7 * bbox[..., :2] + torch.tensor([40.0, -25.0])
+    moved['bbox'][..., 2] = 1.7 * bbox[..., 2]
+    moved_inputs = encoder.embed_inputs(moved)
+    torch.testing.assert_close(moved_inputs['kp_box'], inputs['kp_box'], atol=1e-4, rtol=1e-4)
+    assert (moved_inputs['kp_rays'] - inputs['kp_rays']).abs().max() > 1e-2
+
+
+def test_kp_box_uses_its_missing_token_and_is_not_a_default_modality():
+    assert 'kp_box' not in MODALITIES and 'kp_box' not in ConditionEncoder(width=WIDTH, feat_dim=FEAT).modalities
+    encoder, batch = perturbed(modalities=('kp_box',)), make_batch()
+    batch['kp2d'][:, :, 3:9, 2] = 0.1
+    moved = {**batch, 'kp2d': batch['kp2d'].clone()}
+    moved['kp2d'][:, :, 3:9, :2] += 123.0
+    torch.testing.assert_close(encoder(moved), encoder(batch))
+    low = encoder.embed_inputs(batch)['kp_box'].unflatten(-1, (17, -1))[:, :, 3:9]
+    torch.testing.assert_close(low, encoder.missing_box_kp_token[3:9].expand_as(low))

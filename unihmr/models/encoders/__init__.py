@@ -1,2 +1,2 @@
 """Encoders: per-modality embedders summed into per-frame condition tokens (issue 4 on)."""
-from .condition_encoder import MODALITIES, ConditionEncoder, sinusoidal_features  # noqa: F401
+from .condition_encoder import ALLOWED_MODALITIES, MODALITIES, ConditionEncoder, sinusoidal_features  # noqa: F401

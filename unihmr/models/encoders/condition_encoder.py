@@ -5,6 +5,11 @@ Each modality is embedded by its own MLP to ``width`` and the embeddings are sum
 - ``kp_rays``: 2D keypoints -> camera rays ``(x/z, y/z)`` through ``K``, multi-frequency sin/cos
   features per keypoint; keypoints with confidence below ``conf_threshold`` are replaced by a learned
   token (one per keypoint);
+- ``kp_box`` (optional, not in the paper's set): the same keypoints in box coordinates,
+  ``(uv - box centre) / (box side / 2)``, sin/cos features with ``box_freqs`` frequencies and their own
+  missing-keypoint token. This is GVHMR's keypoint input (bbox-normalised 2D keypoints): invariant to where
+  the person stands and how far away, so the pose is read from the keypoints' layout; the keypoint-only
+  models (no image features) use it beside ``kp_rays``;
 - ``bbox``: the CLIFF box feature from ``bbox`` and ``K``;
 - ``img_feat``: the per-frame image feature;
 - ``cam_angvel``: 6D of the relative camera rotation ``R_w2c[t] R_w2c[t-1]^T``.
@@ -23,7 +28,10 @@ from unihmr.geometry import camera_angular_velocity, cliff_bbox_feature, unproje
 from unihmr.registry import ENCODERS
 from unihmr.utils.validation import check_tensor
 
-MODALITIES = ('kp_rays', 'bbox', 'img_feat', 'cam_angvel')
+MODALITIES = ('kp_rays', 'bbox', 'img_feat', 'cam_angvel')  # the paper's set, the default
+OPTIONAL_MODALITIES = ('kp_box',)
+ALLOWED_MODALITIES = MODALITIES + OPTIONAL_MODALITIES
+MIN_BOX_SIDE = 1.0  # pixels; padding frames hold an all-zero box
 BBOX_DIM = 3  # CLIFF feature
 ANGVEL_DIM = 6  # 6D rotation
 RAY_DIM = 2  # (x/z, y/z)
@@ -54,27 +62,31 @@ class ConditionEncoder(nn.Module):
     Args:
         width: token width. feat_dim: image-feature width D. num_freqs: sin/cos frequencies per ray coordinate.
         conf_threshold: keypoints with confidence below it use the learned missing-keypoint token.
-        modalities: which of ``kp_rays``, ``bbox``, ``img_feat``, ``cam_angvel`` to use.
+        modalities: which of ``kp_rays``, ``bbox``, ``img_feat``, ``cam_angvel``, ``kp_box`` to use.
         hidden: hidden width of the per-modality MLPs (default: ``width``).
+        box_freqs: sin/cos frequencies per box coordinate of ``kp_box``.
     """
 
     def __init__(self, width: int = 512, feat_dim: int = 1024, num_freqs: int = 8, conf_threshold: float = 0.3,
-                 modalities: Sequence[str] = MODALITIES, hidden: Optional[int] = None):
+                 modalities: Sequence[str] = MODALITIES, hidden: Optional[int] = None, box_freqs: int = 4):
         super().__init__()
         modalities = tuple(modalities)
-        unknown = [name for name in modalities if name not in MODALITIES]
+        unknown = [name for name in modalities if name not in ALLOWED_MODALITIES]
         if unknown or not modalities:
-            raise ValueError(f'modalities: unknown {unknown} (or none given); allowed: {list(MODALITIES)}')
-        self.width, self.feat_dim, self.num_freqs = width, feat_dim, num_freqs
+            raise ValueError(f'modalities: unknown {unknown} (or none given); allowed: {list(ALLOWED_MODALITIES)}')
+        self.width, self.feat_dim, self.num_freqs, self.box_freqs = width, feat_dim, num_freqs, box_freqs
         self.conf_threshold = conf_threshold
         self._modalities = modalities
         hidden = hidden or width
         ray_embed_dim = RAY_DIM * (1 + 2 * num_freqs)
+        box_embed_dim = RAY_DIM * (1 + 2 * box_freqs)
         in_dims = {'kp_rays': NUM_KEYPOINTS * ray_embed_dim, 'bbox': BBOX_DIM, 'img_feat': feat_dim,
-                   'cam_angvel': ANGVEL_DIM}
+                   'cam_angvel': ANGVEL_DIM, 'kp_box': NUM_KEYPOINTS * box_embed_dim}
         self.mlps = nn.ModuleDict({name: mlp(in_dims[name], hidden, width) for name in modalities})
         if 'kp_rays' in modalities:
             self.missing_kp_token = nn.Parameter(0.02 * torch.randn(NUM_KEYPOINTS, ray_embed_dim))
+        if 'kp_box' in modalities:
+            self.missing_box_kp_token = nn.Parameter(0.02 * torch.randn(NUM_KEYPOINTS, box_embed_dim))
 
     @property
     def modalities(self) -> tuple:
@@ -92,14 +104,21 @@ class ConditionEncoder(nn.Module):
             eye = torch.eye(3, dtype=K.dtype, device=K.device)
             K = torch.where(valid.bool()[..., None, None], K, eye)
         inputs = {}
+        low = (kp2d[..., 2] < self.conf_threshold)[..., None]  # (B, T, 17, 1)
         if 'kp_rays' in self._modalities:
             rays = unproject_pixels(kp2d[..., :2], K, normalize=False)[..., :RAY_DIM]  # (B, T, 17, 2)
             features = sinusoidal_features(rays, self.num_freqs)  # (B, T, 17, E)
-            low = (kp2d[..., 2] < self.conf_threshold)[..., None]
             features = torch.where(low, self.missing_kp_token.to(features.dtype), features)
             inputs['kp_rays'] = features.flatten(-2)
+        if 'bbox' in self._modalities or 'kp_box' in self._modalities:
+            bbox = check_tensor('bbox', batch['bbox'], (*shape, 3))
+        if 'kp_box' in self._modalities:
+            centre, half_side = bbox[..., None, :2], bbox[..., None, 2:].clamp_min(MIN_BOX_SIDE) / 2
+            features = sinusoidal_features((kp2d[..., :2] - centre) / half_side, self.box_freqs)  # (B, T, 17, E')
+            features = torch.where(low, self.missing_box_kp_token.to(features.dtype), features)
+            inputs['kp_box'] = features.flatten(-2)
         if 'bbox' in self._modalities:
-            inputs['bbox'] = cliff_bbox_feature(check_tensor('bbox', batch['bbox'], (*shape, 3)), K)
+            inputs['bbox'] = cliff_bbox_feature(bbox, K)
         if 'img_feat' in self._modalities:
             inputs['img_feat'] = check_tensor('img_feat', batch['img_feat'], (*shape, self.feat_dim))
         if 'cam_angvel' in self._modalities:
