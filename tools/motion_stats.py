@@ -2,7 +2,8 @@
 
 REAL_DIR holds AMASS-style SMPL-X files (``tools/prepare_bvh.py`` output, or AMASS itself), read with
 ``AMASSDataset``'s reader at 30 fps. The synthetic side is ``--windows`` training windows of the generator
-(``sample_motion``, seed 0, 120 frames at 30 fps). Prints a markdown table (rotation range and angular speed
+(``sample_motion``, seed 0, 120 frames at 30 fps; ``--secondary`` adds its secondary motion, as the
+real-motion training mix does). Prints a markdown table (rotation range and angular speed
 per joint, and the share of real frames inside the synthetic range: ``unihmr.data.motion_stats``) and writes
 ``DIR/motion_stats.png`` and ``DIR/motion_stats.md``. A missing or empty REAL_DIR exits with status 2.
 """
@@ -17,11 +18,12 @@ from unihmr.data.datasets.format_checks import DatasetFormatError
 FPS = 30.0
 
 
-def synthetic_sequences(num_windows: int, seed: int, body_model) -> list:
+def synthetic_sequences(num_windows: int, seed: int, body_model, secondary: bool = False) -> list:
     from tqdm import tqdm
 
     from unihmr.data.synthetic.motion import sample_motion
-    return [sample_motion(120, FPS, np.random.default_rng([seed, i]), body_model)['body_pose'].numpy()
+    return [sample_motion(120, FPS, np.random.default_rng([seed, i]), body_model, secondary=secondary)['body_pose']
+            .numpy()
             for i in tqdm(range(num_windows), desc='synthetic motion', unit='window')]
 
 
@@ -38,6 +40,7 @@ def main(argv=None) -> dict:
     parser.add_argument('--out', default='outputs/motion_stats', help='folder for motion_stats.png and .md')
     parser.add_argument('--windows', type=int, default=200, help='synthetic 120-frame windows (default 200)')
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--secondary', action='store_true', help="the generator's secondary motion on")
     args = parser.parse_args(argv)
     from unihmr.body import EmbeddedSMPLX
     from unihmr.data.motion_stats import figure, summarize, table
@@ -48,7 +51,7 @@ def main(argv=None) -> dict:
     except (FileNotFoundError, DatasetFormatError) as error:
         print(f'error: {error}', file=sys.stderr)
         raise SystemExit(2) from None
-    synthetic = summarize(synthetic_sequences(args.windows, args.seed, body_model), FPS)
+    synthetic = summarize(synthetic_sequences(args.windows, args.seed, body_model, args.secondary), FPS)
     text = table(synthetic, real)
     out = Path(args.out)
     figure(synthetic, real, out / 'motion_stats.png')

@@ -1,5 +1,5 @@
 # Procedural and real motion mixed for training (docs/data.md, "Real motion for training"): the synthetic
-# training stream and CMU mocap converted by tools/prepare_bvh.py, both seen through the project's cameras,
+# training stream (with secondary motion) and CMU mocap converted by tools/prepare_bvh.py, both seen through the project's cameras,
 # detector noise, occlusion and feature stand-in. The real clips are split by subject: 002, 005 and 007 train,
 # 003 and 006 (walking on uneven terrain, basketball) are held out for validation.
 # The data root: the environment variable UNIHMR_REAL_MOTION, else data/cmu_amass (never committed), or
@@ -13,7 +13,11 @@ real_val_subjects = ['003', '006']
 real_train = dict(type='AMASSDataset', root=real_motion_root, subsets=real_train_subjects,
                   window={{_base_.synthetic_window}}, stride=10, num_windows=20000,
                   severity=dict(none=0.4, mild=0.3, heavy=0.3), feat_dim={{_base_.synthetic_feat_dim}}, seed=0)
-mixed_train = dict(type='MixedMotionDataset', datasets=[{{_base_.synthetic_train}}, real_train], ratios=[0.5, 0.5],
+# The procedural half with the generator's secondary motion (spine, neck, head, collars, arms, wrists; docs/data.md).
+synthetic_train_secondary = dict(type='SyntheticMotionDataset', split='train', num_windows=20000,
+                                 window={{_base_.synthetic_window}}, severity=dict(none=0.4, mild=0.3, heavy=0.3),
+                                 feat_dim={{_base_.synthetic_feat_dim}}, seed=0, secondary_motion=True)
+mixed_train = dict(type='MixedMotionDataset', datasets=[synthetic_train_secondary, real_train], ratios=[0.5, 0.5],
                    num_windows=20000, names=['synthetic', 'real'], seed=0)
 # Real-motion validation and test windows: the held-out subjects, non-overlapping 120-frame windows.
 real_val = dict(type='AMASSDataset', root=real_motion_root, subsets=real_val_subjects,

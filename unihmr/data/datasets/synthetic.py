@@ -42,12 +42,14 @@ class SyntheticMotionDataset(LazyBodyModel, Dataset):
         feat_dim: width D of the image-feature stand-in.
         seed: base seed of every stream.
         body_model: config of the body model that poses the motion.
+        secondary_motion: add the generator's secondary motion (spine, neck, head, collars, arms, wrists;
+            ``unihmr/data/synthetic/motion/secondary.py``); off for the benchmark splits.
     """
 
     def __init__(self, split: str = 'train', num_windows: int = 1000, window: int = 120, fps: float = 30.0,
                  severity: Union[str, dict] = 'none', families=None, camera: Optional[dict] = None,
                  occlusion: Optional[dict] = None, feat_dim: int = 64, seed: int = 0,
-                 body_model: Optional[dict] = None):
+                 body_model: Optional[dict] = None, secondary_motion: bool = False):
         if split not in SPLIT_STREAMS:
             raise ValueError(f"split: unknown '{split}'; known: {sorted(SPLIT_STREAMS)}")
         if num_windows < 1 or window < 1:
@@ -57,6 +59,7 @@ class SyntheticMotionDataset(LazyBodyModel, Dataset):
         self.families = None if families is None else list(families)
         self.camera, self.occlusion, self.feat_dim, self.seed = camera, occlusion, int(feat_dim), int(seed)
         self.body_model_cfg = dict(body_model or dict(type='EmbeddedSMPLX'))
+        self.secondary_motion = bool(secondary_motion)
         self._body_model = None  # built on first use, once per worker process
 
     def __len__(self) -> int:
@@ -70,7 +73,8 @@ class SyntheticMotionDataset(LazyBodyModel, Dataset):
             raise IndexError(f'index {index} out of range for {self.num_windows} windows')
         rng = np.random.default_rng([self.seed, SPLIT_STREAMS[self.split], index])
         with torch.no_grad():
-            motion = sample_motion(self.window, self.fps, rng, self.body_model, families=self.families)
+            motion = sample_motion(self.window, self.fps, rng, self.body_model, families=self.families,
+                                   secondary=self.secondary_motion)
             window = observe_motion(motion, self.body_model, rng, camera=self.camera,
                                     severity=self._severity(index), feat_dim=self.feat_dim,
                                     occlusion=self.occlusion)

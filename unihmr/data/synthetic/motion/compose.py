@@ -16,6 +16,7 @@ from .families_locomotion import crossfade, locomotion_plan
 from .plan import Plan, end_state, join, layer, sample_style, stance_state
 from .registry import MOTION_FAMILIES, get_family
 from .rig import build_rig
+from .secondary import secondary_pose
 from .shapes import sample_betas
 from .solve import realize
 
@@ -64,8 +65,10 @@ def sample_program(rng: np.random.Generator, names, num_frames: int, fps: float)
     return program
 
 
-def build_plan(program: list, rig, style, fps: float, rng: np.random.Generator, overrides=None) -> Plan:
-    """The ``Plan`` of a program (see ``sample_program``); ``overrides`` maps family names to parameter dicts."""
+def build_plan(program: list, rig, style, fps: float, rng: np.random.Generator, overrides=None,
+               secondary: bool = False) -> Plan:
+    """The ``Plan`` of a program (see ``sample_program``); ``overrides`` maps family names to parameter dicts;
+    ``secondary`` adds the small ongoing motion of spine, neck, head, collars, arms and wrists (``secondary.py``)."""
     overrides = overrides or {}
     heading = rng.uniform(-np.pi, np.pi)
     state = stance_state(rig, style, rng.uniform(-0.5, 0.5, 2), heading)
@@ -102,6 +105,8 @@ def build_plan(program: list, rig, style, fps: float, rng: np.random.Generator, 
         taper = 1.0 - minjerk((t - (t[-1] - LAYER_FADE)) / LAYER_FADE) if b < len(plan) else np.ones_like(t)
         part = layer(plan.crop(a, b), pose, weight * taper[:, None])
         plan.pose[a:b] = part.pose + offset * taper[:, None, None]
+    if secondary:
+        plan.pose += secondary_pose(rng, len(plan), fps)
     return plan
 
 
@@ -161,16 +166,18 @@ def _check(num_frames, fps, names) -> list:
     return names
 
 
-def sample_motion(num_frames: int, fps: float, rng: np.random.Generator, body_model, families=None, betas=None) -> dict:
+def sample_motion(num_frames: int, fps: float, rng: np.random.Generator, body_model, families=None, betas=None,
+                  secondary: bool = False) -> dict:
     """A random sequence: 1-3 segments of random families (from ``families`` if given) with smooth transitions,
-    sometimes a gesture layered over locomotion; random betas (``sample_betas``) unless given. See the package
-    docstring for the returned dict."""
+    sometimes a gesture layered over locomotion; random betas (``sample_betas``) unless given; ``secondary``
+    adds secondary motion (``secondary.py``). See the package docstring for the returned dict."""
     names = _check(num_frames, fps, families)
     betas = sample_betas(rng) if betas is None else _betas(betas)
     rig = build_rig(body_model, betas)
     style = sample_style(rng, rig)
     program = sample_program(rng, names, int(num_frames), float(fps))
-    motion = realize(build_plan(program, rig, style, float(fps), rng), rig, body_model, betas, float(fps))
+    plan = build_plan(program, rig, style, float(fps), rng, secondary=secondary)
+    motion = realize(plan, rig, body_model, betas, float(fps))
     motion['segments'] = program
     return motion
 
