@@ -78,3 +78,23 @@ def test_mixed_config_reads_the_root_from_the_environment(amass_root, monkeypatc
     assert cfg.real_val.subsets == ['003', '006'] and cfg.train_dataloader.dataset.ratios == [0.5, 0.5]
     held_out = loader(AMASSDataset, cfg.real_val.root, subsets=['003'], window=16, stride=16)
     assert {held_out[i]['meta']['seq_id'].split('/')[0] for i in range(len(held_out))} == {'003'}
+
+
+def test_named_test_sets(amass_root, monkeypatch):
+    """--test-set: the synthetic splits as the benchmark defines them; the real sets on the held-out subjects,
+    from --real-motion-root or the environment; a missing folder or an unknown name is a UserInputError."""
+    from unihmr.apis.test_sets import test_set_dataset
+    from unihmr.utils.validation import UserInputError
+    repo = CONFIG.parents[3]
+    heavy = test_set_dataset('synthetic_heavy', repo)
+    assert (heavy['type'], heavy['split'], heavy['severity'], heavy['num_windows']) == \
+        ('CachedSyntheticDataset', 'test', 'heavy', 64)
+    real = test_set_dataset('real_clean', repo, real_root=amass_root)
+    assert (real['root'], real['subsets'], real['severity'], real['stride']) == (str(amass_root), ['003', '006'],
+                                                                                'none', 120)
+    monkeypatch.setenv('UNIHMR_REAL_MOTION', str(amass_root))
+    assert test_set_dataset('real_heavy', repo)['root'] == str(amass_root)
+    with pytest.raises(UserInputError, match='nowhere.*prepare_bvh'):
+        test_set_dataset('real_heavy', repo, real_root=amass_root / 'nowhere')
+    with pytest.raises(UserInputError, match="unknown 'real'"):
+        test_set_dataset('real', repo)

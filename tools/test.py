@@ -3,7 +3,9 @@
 Runs the model over ``cfg.test_dataloader`` with a progress bar, and writes every applicable metric
 (DESIGN section 8) as a flat JSON of metric -> value, a per-sequence CSV and the resolved config
 (``<results>.config.py``, beside the JSON).
-Evaluate the heavy split with ``test_dataloader.dataset.severity=heavy``.
+Evaluate the heavy split with ``test_dataloader.dataset.severity=heavy``, or pick a named set with
+``--test-set`` (``synthetic_clean``, ``synthetic_heavy``, ``real_clean``, ``real_heavy``: the held-out real
+motion, read from ``--real-motion-root`` or ``UNIHMR_REAL_MOTION``; ``unihmr/apis/test_sets.py``).
 """
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from unihmr.apis.baselines import BASELINES
 from unihmr.apis.cli import exit_on_user_error, parse_tool_args, tool_parser
 from unihmr.apis.config import save_config
 from unihmr.apis.inference import build_dataloader, build_model, evaluate, write_results
+from unihmr.apis.test_sets import TEST_SETS, test_set_dataset
 from unihmr.utils.io import check_writable_dir
 
 
@@ -23,7 +26,16 @@ def main(argv=None):
     parser.add_argument('--baseline', choices=sorted(BASELINES), default=None,
                         help='evaluate a reference built on the checkpoint instead of the model: mean_pose_gt_root '
                              '(training-mean pose at the GT root) or gt_anchor (the later stages given the GT anchor)')
+    parser.add_argument('--test-set', choices=TEST_SETS, default=None,
+                        help="evaluate on a named set instead of the config's test_dataloader.dataset")
+    parser.add_argument('--real-motion-root', default=None,
+                        help='folder of converted real motion for the real_* test sets (default: $UNIHMR_REAL_MOTION, '
+                             'else data/cmu_amass)')
     args, cfg, work_dir = parse_tool_args(parser, 'test', argv)
+    if args.test_set:
+        repo_root = Path(__file__).resolve().parents[1]
+        cfg.test_dataloader.dataset = exit_on_user_error(test_set_dataset, args.test_set, repo_root,
+                                                         args.real_motion_root)
     out = Path(args.out) if args.out else Path(work_dir) / 'results.json'
     exit_on_user_error(check_writable_dir, out.parent)  # before the evaluation, not after it
     model = exit_on_user_error(build_model, cfg, args.checkpoint, args.device)
