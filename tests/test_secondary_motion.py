@@ -47,3 +47,9 @@ def test_off_by_default_and_in_the_dataset_by_option():
     lively = SyntheticMotionDataset(split='train', num_windows=1, window=30, secondary_motion=True)[0]
     assert torch.equal(plain['smpl_params']['body_pose'], explicit['smpl_params']['body_pose'])
     assert not torch.allclose(plain['smpl_params']['body_pose'], lively['smpl_params']['body_pose'])
+
+
+def test_the_cache_key_tells_secondary_motion_apart():
+    plain = SyntheticMotionDataset(split='test', num_windows=2).describe()
+    assert 'secondary_motion' not in plain  # caches written before the option keep their keys
+    assert SyntheticMotionDataset(split='test', num_windows=2, secondary_motion=True).describe() != plain

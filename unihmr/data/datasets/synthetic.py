@@ -87,7 +87,8 @@ class SyntheticMotionDataset(LazyBodyModel, Dataset):
         return dict(split=self.split, num_windows=self.num_windows, window=self.window, fps=self.fps,
                     severity=self.severity_weights, families=self.families, camera=self.camera,
                     occlusion=self.occlusion, feat_dim=self.feat_dim, seed=self.seed,
-                    body_model=self.body_model_cfg)
+                    body_model=self.body_model_cfg,
+                    **({'secondary_motion': True} if self.secondary_motion else {}))  # earlier cache keys unchanged
 
 
 def _unstack(stacked: dict, index: int) -> dict:
