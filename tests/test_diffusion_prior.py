@@ -96,3 +96,21 @@ def test_the_prior_diffuses_raw_6d_rotations(batch):
     stats['codec.std'] = stats['codec.std'] * 0.5
     with pytest.raises(ValueError, match='normalised coordinates'):
         _head(batch).load_state_dict(stats)
+
+
+def test_keypoint_condition_is_box_coordinates_and_visibility(batch):
+    """condition='keypoints': (x - box centre) / (side / 2) per keypoint, zero where the confidence is below the
+    threshold, then the visible mask; 51 values per frame, and the denoiser is built for them."""
+    head = HEADS.build(dict(type='DiffusionPriorHead', condition='keypoints', num_steps=10,
+                            denoiser=dict(type='ResMLPDenoiser', width=32, hidden=32)))
+    kp2d, bbox = batch['kp2d'].clone(), batch['bbox']
+    kp2d[0, 3, 5, 2] = 0.1  # one keypoint below the 0.3 threshold
+    cond = head.condition(dict(batch, kp2d=kp2d)).unflatten(-1, (17, 3))
+    assert cond.shape == (*kp2d.shape[:2], 17, 3)
+    by_hand = (kp2d[0, 2, 7, :2] - bbox[0, 2, :2]) / (bbox[0, 2, 2] / 2)
+    torch.testing.assert_close(cond[0, 2, 7, :2], by_hand)
+    assert torch.equal(cond[0, 3, 5], torch.zeros(3)) and cond[0, 2, 7, 2] == 1.0
+    x_t = torch.randn(*kp2d.shape[:2], head.codec.dim)
+    assert head.eps(x_t, 5, head.condition(batch)).shape == x_t.shape
+    with pytest.raises(ValueError, match="condition: unknown 'rays'"):
+        HEADS.build(dict(type='DiffusionPriorHead', condition='rays'))

@@ -1,8 +1,8 @@
 """Geometry: rotations (roma), pinhole cameras and rays, CLIFF box feature, gravity-view frames,
 trajectory roll-out and canonicalisation, Procrustes / Umeyama alignment."""
-from .camera import (camera_to_world, cliff_bbox_feature, default_focal_length, intrinsics_from_focal,  # noqa: F401
-                     project_points, transl_to_weak_perspective, unproject_pixels, weak_perspective_to_transl,
-                     world_to_camera)
+from .camera import (box_normalized_points, camera_to_world, cliff_bbox_feature, default_focal_length,  # noqa: F401
+                     intrinsics_from_focal, project_points, transl_to_weak_perspective, unproject_pixels,
+                     weak_perspective_to_transl, world_to_camera)
 from .gravity_view import (camera_angular_velocity, convert_orient, frame_rotation, get_R_c2gv,  # noqa: F401
                            get_R_gv2w, gravity_view_from_up, root_c_to_w, root_w_to_c)
 from .rotations import (IDENTITY_ROT6D, axis_angle_to_matrix, axis_angle_to_quaternion,  # noqa: F401

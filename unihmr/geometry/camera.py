@@ -13,9 +13,10 @@ from unihmr.utils.validation import check_tensor
 
 __all__ = [
     'default_focal_length', 'intrinsics_from_focal', 'project_points', 'unproject_pixels',
-    'world_to_camera', 'camera_to_world', 'cliff_bbox_feature', 'weak_perspective_to_transl',
+    'world_to_camera', 'camera_to_world', 'cliff_bbox_feature', 'box_normalized_points', 'weak_perspective_to_transl',
     'transl_to_weak_perspective',
 ]
+MIN_BOX_SIDE = 1.0  # pixels: padding frames hold an all-zero box
 
 
 def default_focal_length(width, height) -> torch.Tensor:
@@ -108,6 +109,13 @@ def cliff_bbox_feature(bbox: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
     f, cx, cy = _focal_and_centre(K)
     centre = torch.stack([cx, cy, torch.zeros_like(cx)], dim=-1)
     return (bbox - centre) / f.unsqueeze(-1)
+
+
+def box_normalized_points(uv: torch.Tensor, bbox: torch.Tensor) -> torch.Tensor:
+    """Pixels (..., N, 2) in box coordinates (..., N, 2): ``(uv - box centre) / (side / 2)``, in [-1, 1] inside
+    the box (GVHMR's bbox-normalised keypoints). ``bbox`` (..., 3); a side below ``MIN_BOX_SIDE`` is raised to it."""
+    check_tensor('bbox', bbox, (..., 3))
+    return (uv - bbox[..., None, :2]) / (bbox[..., None, 2:].clamp_min(MIN_BOX_SIDE) / 2)
 
 
 def weak_perspective_to_transl(cam: torch.Tensor, bbox: torch.Tensor, K: torch.Tensor,

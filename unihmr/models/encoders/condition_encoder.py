@@ -24,14 +24,13 @@ import torch
 from torch import nn
 
 from unihmr.data.contract import NUM_KEYPOINTS
-from unihmr.geometry import camera_angular_velocity, cliff_bbox_feature, unproject_pixels
+from unihmr.geometry import box_normalized_points, camera_angular_velocity, cliff_bbox_feature, unproject_pixels
 from unihmr.registry import ENCODERS
 from unihmr.utils.validation import check_tensor
 
 MODALITIES = ('kp_rays', 'bbox', 'img_feat', 'cam_angvel')  # the paper's set, the default
 OPTIONAL_MODALITIES = ('kp_box',)
 ALLOWED_MODALITIES = MODALITIES + OPTIONAL_MODALITIES
-MIN_BOX_SIDE = 1.0  # pixels; padding frames hold an all-zero box
 BBOX_DIM = 3  # CLIFF feature
 ANGVEL_DIM = 6  # 6D rotation
 RAY_DIM = 2  # (x/z, y/z)
@@ -113,8 +112,7 @@ class ConditionEncoder(nn.Module):
         if 'bbox' in self._modalities or 'kp_box' in self._modalities:
             bbox = check_tensor('bbox', batch['bbox'], (*shape, 3))
         if 'kp_box' in self._modalities:
-            centre, half_side = bbox[..., None, :2], bbox[..., None, 2:].clamp_min(MIN_BOX_SIDE) / 2
-            features = sinusoidal_features((kp2d[..., :2] - centre) / half_side, self.box_freqs)  # (B, T, 17, E')
+            features = sinusoidal_features(box_normalized_points(kp2d[..., :2], bbox), self.box_freqs)  # (B, T, 17, E')
             features = torch.where(low, self.missing_box_kp_token.to(features.dtype), features)
             inputs['kp_box'] = features.flatten(-2)
         if 'bbox' in self._modalities:

@@ -9,6 +9,10 @@ with the ``diffusers`` ``DDPMScheduler`` (1000 steps, cosine schedule), one time
 frames. ``predict`` draws poses from the prior by deterministic DDIM from pure noise (``num_steps`` DDIM
 steps, the shared ``DiffusionSampler``); the fields outside its layout (shape, camera, world motion) come from
 the earlier estimate named in ``inputs`` or are placeholders.
+
+``condition='keypoints'`` (not in the paper, for models without image features, issue 15) conditions the prior
+on the frame's detected keypoints instead: box-normalised coordinates (``box_normalized_points``, zero where the
+confidence is below ``conf_threshold``) and the visible mask, 17 x 3 values.
 """
 from typing import Optional
 
@@ -16,6 +20,8 @@ import torch
 from diffusers import DDPMScheduler
 from torch import nn
 
+from unihmr.data.contract import NUM_KEYPOINTS
+from unihmr.geometry import box_normalized_points
 from unihmr.models.batch_ops import repeat_batch
 from unihmr.models.heads.base import BaseHead, build_part
 from unihmr.models.losses import masked_mean
@@ -24,14 +30,19 @@ from unihmr.registry import BACKBONES, CODECS, HEADS
 from unihmr.utils.validation import check_tensor
 
 
+CONDITIONS = ('img_feat', 'keypoints')
+
+
 @HEADS.register_module()
 class DiffusionPriorHead(BaseHead):
-    """eps(x_t, t, image features) over the codec's per-frame vector.
+    """eps(x_t, t, image features or keypoints) over the codec's per-frame vector.
 
     Args:
         codec: codec config (default ``GVHMRCodec(fields=('global_orient_c', 'body_pose'), normalized=False)``).
         denoiser: ``ResMLPDenoiser`` config without ``in_dim`` / ``cond_dim`` (set from the codec and ``feat_dim``).
         feat_dim: width of ``batch['img_feat']``, the condition.
+        condition: ``'img_feat'`` (the paper) or ``'keypoints'`` (box-normalised keypoints and visibility).
+        conf_threshold: keypoints below this confidence count as missing (``condition='keypoints'``).
         num_train_timesteps / beta_schedule: the noise schedule (1000, cosine = ``'squaredcos_cap_v2'``).
         num_steps: DDIM steps of ``predict`` (a divisor of ``num_train_timesteps``).
         in_width, body_model, inputs, windowing: given by the recoverer (the prior reads only the image features).
@@ -42,10 +53,15 @@ class DiffusionPriorHead(BaseHead):
     def __init__(self, codec: dict = dict(type='GVHMRCodec', fields=('global_orient_c', 'body_pose'), normalized=False),
                  denoiser: dict = dict(type='ResMLPDenoiser'), feat_dim: int = 64, num_train_timesteps: int = 1000,
                  beta_schedule: str = 'squaredcos_cap_v2', num_steps: int = 50, in_width: Optional[int] = None,
-                 body_model: Optional[nn.Module] = None, inputs=(), windowing=None):
+                 body_model: Optional[nn.Module] = None, inputs=(), windowing=None, condition: str = 'img_feat',
+                 conf_threshold: float = 0.3):
         super().__init__(build_part(CODECS, codec), body_model, inputs, windowing)
+        if condition not in CONDITIONS:
+            raise ValueError(f'condition: unknown {condition!r}; known: {list(CONDITIONS)}')
+        self.condition_kind, self.conf_threshold = condition, float(conf_threshold)
         self.feat_dim = int(feat_dim)
-        self.denoiser = BACKBONES.build(dict(denoiser, in_dim=self.codec.dim, cond_dim=self.feat_dim))
+        cond_dim = self.feat_dim if condition == 'img_feat' else NUM_KEYPOINTS * 3
+        self.denoiser = BACKBONES.build(dict(denoiser, in_dim=self.codec.dim, cond_dim=cond_dim))
         self.schedule = dict(num_train_timesteps=num_train_timesteps, beta_schedule=beta_schedule)
         self.noise_scheduler = DDPMScheduler(**noise_schedule_args(**self.schedule))
         self.sampler = DiffusionSampler(**self.schedule, prediction_type='epsilon', kind='ddim')
@@ -54,11 +70,17 @@ class DiffusionPriorHead(BaseHead):
 
     @property
     def uses_shared_cond(self) -> bool:
-        """The prior reads the image features itself, never the recoverer's tokens."""
+        """The prior reads its condition itself, never the recoverer's tokens."""
         return False
 
     def condition(self, batch: dict) -> torch.Tensor:
-        """The image features (B, T, feat_dim), checked."""
+        """The image features (B, T, feat_dim), checked; or (B, T, 17 * 3) keypoints in box coordinates with
+        their visible mask (``condition='keypoints'``)."""
+        if self.condition_kind == 'keypoints':
+            kp2d = check_tensor('kp2d', batch['kp2d'], (None, None, NUM_KEYPOINTS, 3))
+            bbox = check_tensor('bbox', batch['bbox'], (*kp2d.shape[:2], 3))
+            seen = (kp2d[..., 2:] >= self.conf_threshold).to(kp2d.dtype)  # (B, T, 17, 1)
+            return torch.cat([box_normalized_points(kp2d[..., :2], bbox) * seen, seen], dim=-1).flatten(-2)
         if batch.get('img_feat') is None:
             raise ValueError(f"DiffusionPriorHead needs batch['img_feat'] (B, T, {self.feat_dim}); "
                              f'the batch has {sorted(batch)}')
