@@ -98,3 +98,23 @@ def test_named_test_sets(amass_root, monkeypatch):
         test_set_dataset('real_heavy', repo, real_root=amass_root / 'nowhere')
     with pytest.raises(UserInputError, match="unknown 'real'"):
         test_set_dataset('real', repo)
+
+
+def test_in_memory_dataset_serves_the_wrapped_windows(amass_root):
+    """InMemoryDataset(dataset=cfg): built from the registry, every window equal to the wrapped dataset's."""
+    from unihmr.data.datasets import InMemoryDataset
+    cfg = dict(type='MixedMotionDataset', num_windows=5, ratios=[1, 1], seed=2, datasets=[
+        dict(type='SyntheticMotionDataset', num_windows=3, window=16, feat_dim=8, secondary_motion=True),
+        dict(type='AMASSDataset', root=str(amass_root), subsets=['002'], window=16, stride=16, num_windows=4,
+             feat_dim=8)])
+    cached = InMemoryDataset(dataset=cfg, progress=False)
+    direct = MixedMotionDataset(**{k: v for k, v in cfg.items() if k != 'type'})
+    assert len(cached) == len(direct) == 5
+    for index in (0, 3, 4):
+        a, b = cached[index], direct[index]
+        for key in ('kp2d', 'bbox', 'K', 'img_feat'):
+            torch.testing.assert_close(a[key], torch.as_tensor(b[key]))
+        torch.testing.assert_close(a['smpl_params']['body_pose'], torch.as_tensor(b['smpl_params']['body_pose']))
+        assert a['meta']['mix_component'] == b['meta']['mix_component']
+    with pytest.raises(IndexError):
+        cached[5]

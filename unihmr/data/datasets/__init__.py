@@ -4,15 +4,17 @@ Importing this package registers the datasets in ``unihmr.registry.DATASETS``. S
 ``SyntheticMotionDataset`` (on the fly) and ``CachedSyntheticDataset``. Real datasets:
 ``AMASSDataset`` (SMPL-X ``*_stageii.npz``, observed by the synthetic pipeline), ``ThreeDPWDataset``
 (sequence ``.pkl``), ``EMDBDataset`` (``*_data.pkl``); each also reads the cached form written by
-``tools/prepare_<dataset>.py``. ``MixedMotionDataset`` draws from several at fixed ratios.
+``tools/prepare_<dataset>.py``. ``MixedMotionDataset`` draws from several at fixed ratios; ``InMemoryDataset``
+keeps any of them in memory.
 """
 from unihmr.data.datasets.amass import AMASSDataset
 from unihmr.data.datasets.base import MotionWindowDataset
 from unihmr.data.datasets.emdb import EMDBDataset
 from unihmr.data.datasets.format_checks import DatasetFormatError
+from unihmr.data.datasets.in_memory import InMemoryDataset
 from unihmr.data.datasets.mixed import MixedMotionDataset
 from unihmr.data.datasets.synthetic import CachedSyntheticDataset, SyntheticMotionDataset
 from unihmr.data.datasets.threedpw import ThreeDPWDataset
 
-__all__ = ['AMASSDataset', 'CachedSyntheticDataset', 'DatasetFormatError', 'EMDBDataset', 'MixedMotionDataset',
-           'MotionWindowDataset', 'SyntheticMotionDataset', 'ThreeDPWDataset']
+__all__ = ['AMASSDataset', 'CachedSyntheticDataset', 'DatasetFormatError', 'EMDBDataset', 'InMemoryDataset',
+           'MixedMotionDataset', 'MotionWindowDataset', 'SyntheticMotionDataset', 'ThreeDPWDataset']

@@ -16,11 +16,10 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from unihmr.data.collate import collate_windows
-from unihmr.data.contract import validate_window
 from unihmr.data.synthetic.motion import sample_motion
 from unihmr.data.synthetic.observe import observe_motion
 from unihmr.data.datasets.base import LazyBodyModel
+from unihmr.data.datasets.in_memory import StackedWindows, materialize
 from unihmr.data.datasets.severity import draw_severity, severity_weights
 from unihmr.registry import DATASETS
 from unihmr.utils.io import atomic_path
@@ -91,16 +90,8 @@ class SyntheticMotionDataset(LazyBodyModel, Dataset):
                     **({'secondary_motion': True} if self.secondary_motion else {}))  # earlier cache keys unchanged
 
 
-def _unstack(stacked: dict, index: int) -> dict:
-    def pick(value):
-        if isinstance(value, dict):
-            return {key: pick(v) for key, v in value.items()}
-        return value[index]
-    return {key: pick(value) for key, value in stacked.items()}
-
-
 @DATASETS.register_module()
-class CachedSyntheticDataset(Dataset):
+class CachedSyntheticDataset(StackedWindows):
     """A ``SyntheticMotionDataset`` generated once and kept in memory, optionally on disk.
 
     For repeated evaluation: windows are identical to the on-the-fly dataset with the same arguments.
@@ -115,23 +106,8 @@ class CachedSyntheticDataset(Dataset):
         if path is not None and path.exists():
             self.data = torch.load(path, weights_only=True)
         else:
-            indices = range(len(source))
-            if progress:
-                from tqdm import tqdm
-                indices = tqdm(indices, desc=f'generating synthetic {source.split} windows', leave=False)
-            windows = [source[i] for i in indices]
-            for window in windows[:1]:
-                validate_window(window)
-            self.data = collate_windows(windows)
+            self.data = materialize(source, f'generating synthetic {source.split} windows', progress)
             if path is not None:
                 with atomic_path(path) as tmp:
                     torch.save(self.data, tmp)
         self.num_windows = len(self.data['meta'])
-
-    def __len__(self) -> int:
-        return self.num_windows
-
-    def __getitem__(self, index: int) -> dict:
-        if not 0 <= index < self.num_windows:
-            raise IndexError(f'index {index} out of range for {self.num_windows} windows')
-        return _unstack(self.data, index)
