@@ -14,14 +14,22 @@ from unihmr.apis.motion_demo import run_body_demo
 REPO = Path(__file__).resolve().parents[1]
 
 
+def in_repo(path) -> str:
+    """A relative path not found here but found in the repository: the repository's."""
+    path = Path(path)
+    if not path.is_absolute() and not path.exists() and (REPO / path).exists():
+        return str(REPO / path)
+    return str(path)
+
+
 def main(argv=None):
     parser = tool_parser(__doc__.splitlines()[0])
     _, cfg, work_dir = parse_tool_args(parser, 'demo', argv)
     if 'demo' in cfg:
         from unihmr.apis.recover_demo import run_recovery_demo
-        checkpoint = Path(cfg.demo.checkpoint)
-        if not checkpoint.is_absolute() and not checkpoint.exists() and (REPO / checkpoint).exists():
-            cfg.demo.checkpoint = str(REPO / checkpoint)
+        cfg.demo.checkpoint = in_repo(cfg.demo.checkpoint)
+        cfg.demo.keypoint_only = {key: value and in_repo(value)
+                                  for key, value in (cfg.demo.get('keypoint_only') or {}).items()}
         paths = exit_on_user_error(run_recovery_demo, cfg, work_dir)
         if 'metrics' in paths:
             print(paths['metrics'].read_text().strip())

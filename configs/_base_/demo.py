@@ -1,6 +1,9 @@
 # Options of the recovery demo (tools/demo.py); each demo config sets its model and checkpoint.
 demo = dict(
     checkpoint=None,      # relative to the repository if not found here
+    # the model for a user file without img_feat when the configured one reads image features (the demo says so);
+    # config None: zeros stand in for the features
+    keypoint_only=dict(config=None, checkpoint=None),
     input=None,           # a keypoint file (.npz / .json), COCO results .json, OpenPose folder or MMPose .json;
                           # None = a synthetic test sequence (docs/demo.md, "Your own keypoints")
     track_id=None,        # the person to keep in a detector file (default: the longest track, else the best score)

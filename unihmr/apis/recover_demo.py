@@ -10,6 +10,10 @@ when the ground truth is known, and the resolved config. Every file is written a
 With ``demo.num_samples`` S > 1 a generative model draws S hypotheses: the GIF draws every hypothesis's
 skeleton thinly behind the first one (their spread shows the uncertainty), the npz adds
 ``hypotheses_joints_c`` (S, T, 22, 3), and the metrics add min-of-S, diversity and spread-error correlation.
+
+A user file without ``img_feat`` is recovered with ``demo.keypoint_only`` (the keypoint-only model, issue 15)
+when the configured model reads image features; the demo prints a line saying so, and ``config.py`` is that
+model's.
 """
 import json
 from pathlib import Path
@@ -20,7 +24,7 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from unihmr.apis.config import save_config
+from unihmr.apis.config import load_config, save_config
 from unihmr.apis.inference import build_model
 from unihmr.apis.keypoint_input import load_keypoint_window
 from unihmr.body.joint_sets import BODY_PARENTS
@@ -44,6 +48,32 @@ def demo_window(demo_cfg, feat_dim: int) -> dict:
                                      window=int(demo_cfg['num_frames']), severity=demo_cfg['severity'],
                                      feat_dim=feat_dim)
     return dataset[int(demo_cfg['seed'])]
+
+
+def uses_image_features(cfg) -> bool:
+    """Whether the model of ``cfg`` reads ``img_feat`` (its encoder's modalities, or a prior conditioned on it)."""
+    from unihmr.models.encoders import MODALITIES
+    encoder = cfg.model.get('encoder')
+    if encoder and 'img_feat' in tuple(encoder.get('modalities', MODALITIES)):
+        return True
+    priors = [stage.get('prior') or stage for stage in cfg.model.get('stages', [])]
+    return any(p.get('type') == 'DiffusionPriorHead' and p.get('condition', 'img_feat') == 'img_feat' for p in priors)
+
+
+def choose_model(cfg, window: dict):
+    """``(cfg, checkpoint, note)``: a user file without ``img_feat`` read by an image-feature model switches to
+    ``demo.keypoint_only`` (its ``config`` and ``checkpoint``) when set; ``note`` says so (else None)."""
+    demo_cfg = cfg.demo
+    fallback = demo_cfg.get('keypoint_only') or {}
+    if window['meta'].get('has_img_feat', True) or not uses_image_features(cfg):
+        return cfg, demo_cfg['checkpoint'], None
+    if not fallback.get('config'):
+        return cfg, demo_cfg['checkpoint'], (f"note: {demo_cfg['input']} has no img_feat; this model reads image "
+                                             'features and gets zeros there (set demo.keypoint_only to switch)')
+    chosen = load_config(fallback['config'])
+    chosen.demo = dict(demo_cfg, checkpoint=fallback['checkpoint'])
+    return chosen, fallback['checkpoint'], (f"note: {demo_cfg['input']} has no img_feat: recovering with the "
+                                            f"keypoint-only model {fallback['config']} ({fallback['checkpoint']})")
 
 
 def recovered_arrays(params: dict, fps: float, rest_joints: np.ndarray) -> dict:
@@ -114,8 +144,11 @@ def run_recovery_demo(cfg, work_dir) -> dict:
     animation_step = int(demo_cfg['animation_step'])
     if animation_step < 1:
         raise UserInputError(f'demo.animation_step must be a positive integer, got {animation_step}')
-    model = build_model(cfg, demo_cfg['checkpoint'])
     window = demo_window(demo_cfg, int(cfg.model.encoder.feat_dim))
+    cfg, checkpoint, note = choose_model(cfg, window)
+    if note:
+        print(note)
+    model = build_model(cfg, checkpoint)
     fps = float(window['meta'].get('fps', 30.0))
     if not fps > 0:
         raise UserInputError(f'demo input: fps must be positive, got {fps}')
