@@ -2,10 +2,11 @@
 
 REAL_DIR holds AMASS-style SMPL-X files (``tools/prepare_bvh.py`` output, or AMASS itself), read with
 ``AMASSDataset``'s reader at 30 fps. The synthetic side is ``--windows`` training windows of the generator
-(``sample_motion``, seed 0, 120 frames at 30 fps; ``--secondary`` adds its secondary motion, as the
-real-motion training mix does). Prints a markdown table (rotation range and angular speed
+(``sample_motion``, seed 0, 120 frames at 30 fps). Prints a markdown table (rotation range and angular speed
 per joint, and the share of real frames inside the synthetic range: ``unihmr.data.motion_stats``) and writes
-``DIR/motion_stats.png`` and ``DIR/motion_stats.md``. A missing or empty REAL_DIR exits with status 2.
+``DIR/motion_stats.png`` and ``DIR/motion_stats.md``; ``--secondary`` adds the generator's secondary motion (as
+the real-motion training mix does) and names the files ``motion_stats_secondary.*``. A missing or empty
+REAL_DIR exits with status 2.
 """
 import argparse
 import sys
@@ -54,8 +55,9 @@ def main(argv=None) -> dict:
     synthetic = summarize(synthetic_sequences(args.windows, args.seed, body_model, args.secondary), FPS)
     text = table(synthetic, real)
     out = Path(args.out)
-    figure(synthetic, real, out / 'motion_stats.png')
-    write_text(out / 'motion_stats.md', text + '\n')
+    name = 'motion_stats_secondary' if args.secondary else 'motion_stats'
+    figure(synthetic, real, out / f'{name}.png')
+    write_text(out / f'{name}.md', text + '\n')
     print(text)
     return dict(synthetic=synthetic, real=real)
 
