@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Reproduce the keypoint-only track of docs/results.md (issue 15): train the keypoint-only CPU models on the mix of
+# procedural and real CMU motion, ship them, and evaluate every model of both tracks on the synthetic test splits
+# and on the held-out real subjects (CMU 003 and 006), with the training-mean pose at the GT root as reference.
+# Needs the converted CMU clips: tools/prepare_bvh.py /path/to/cmu_bvh data/cmu_amass (or UNIHMR_REAL_MOTION set).
+# Usage: bash scripts/reproduce_keypoint_track_cpu.sh [OUT] [MODELS]   (OUT: outputs/keypoint_track;
+# MODELS: any of "regression prior factorizedhmr", default all). Finished steps (output exists) are skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+OUT=${1:-outputs/keypoint_track}
+MODELS=${2:-regression prior factorizedhmr}
+export UNIHMR_REAL_MOTION=${UNIHMR_REAL_MOTION:-$PWD/data/cmu_amass}
+SETS="synthetic_clean synthetic_heavy real_clean real_heavy"
+mkdir -p "$OUT"
+
+evaluate() {  # evaluate NAME CONFIG CHECKPOINT [extra tools/test.py args]: the four test sets into $OUT/NAME_<set>
+  local name=$1 config=$2 checkpoint=$3; shift 3
+  for set in $SETS; do
+    [ -f $OUT/${name}_$set.json ] || $PY tools/test.py $config $checkpoint --test-set $set "$@" --out $OUT/${name}_$set.json
+  done
+}
+train_and_ship() {  # train_and_ship CONFIG WORK_DIR SHIP_DIR DONE_FILE (nothing to do once SHIP_DIR/model.pth exists)
+  [ -f $3/model.pth ] && return
+  [ -f $2/$4 ] || $PY tools/train.py $1 --work-dir $2
+  $PY tools/publish_checkpoint.py $2 $3
+}
+
+# The image-feature track's shipped models on the same sets (trained on procedural motion only), and the mean pose.
+evaluate regression_image configs/gvhmr/gvhmr_cpu_synthetic.py checkpoints/gvhmr_cpu_synthetic/model.pth
+evaluate mean_pose_image configs/gvhmr/gvhmr_cpu_synthetic.py checkpoints/gvhmr_cpu_synthetic/model.pth --baseline mean_pose_gt_root
+
+if [[ " $MODELS " == *" regression "* ]]; then
+  C=configs/gvhmr/gvhmr_cpu_keypoints_mixed.py; SHIP=checkpoints/gvhmr_cpu_keypoints_mixed
+  train_and_ship $C outputs/train/gvhmr_cpu_keypoints_mixed $SHIP iter_4500.pth
+  evaluate regression_keypoints $C $SHIP/model.pth
+  evaluate mean_pose_keypoints $C $SHIP/model.pth --baseline mean_pose_gt_root
+fi
+if [[ " $MODELS " == *" prior "* ]]; then
+  C=configs/scorehmr/scorehmr_prior_cpu_keypoints_mixed.py
+  train_and_ship $C outputs/train/scorehmr_prior_cpu_keypoints_mixed checkpoints/scorehmr_prior_cpu_keypoints_mixed iter_5000.pth
+  evaluate scorehmr_keypoints configs/scorehmr/gvhmr_scorehmr_cpu_keypoints_mixed.py checkpoints/gvhmr_cpu_keypoints_mixed/model.pth
+fi
+if [[ " $MODELS " == *" factorizedhmr "* ]]; then
+  C=configs/factorizedhmr/factorizedhmr_cpu_keypoints_mixed.py; SHIP=checkpoints/factorizedhmr_cpu_keypoints_mixed
+  train_and_ship $C outputs/train/factorizedhmr_cpu_keypoints_mixed $SHIP stage2/phase_done.json
+  evaluate factorizedhmr_keypoints $C $SHIP/model.pth
+fi
+for set in $SETS; do
+  echo "## $set"
+  $PY tools/results_table.py $(for f in $OUT/*_$set.json; do b=$(basename $f .json); echo ${b%_$set}=$f; done) \
+    --metrics pa_mpjpe mpjpe accel w_mpjpe wa_mpjpe foot_sliding mpjpe_nontorso_occ
+done
