@@ -88,3 +88,27 @@ def test_shipped_factorizedhmr_was_trained_with_the_committed_config():
     for old, new in zip(shipped.phases, committed.phases):  # the shipped run wrote its schedule out in full
         assert {k: v for k, v in old.items() if k != 'param_scheduler'} == new
         assert _schedule(shipped, old) == _schedule(committed, new)
+
+
+@pytest.mark.parametrize('keypoint_only, sibling', [
+    ('gvhmr/gvhmr_cpu_keypoints_mixed.py', 'gvhmr/gvhmr_cpu_synthetic.py'),
+    ('factorizedhmr/factorizedhmr_cpu_keypoints_mixed.py', 'factorizedhmr/factorizedhmr_cpu_synthetic.py'),
+    ('gvhmr/gvhmr_cpu_mixed.py', 'gvhmr/gvhmr_cpu_synthetic.py')])
+def test_mixed_configs_change_only_inputs_and_data(keypoint_only, sibling):
+    """A *_mixed config trains its image-feature sibling's network with its budget, on the real-motion mix; the
+    keypoint-only ones read no image features anywhere, and guidance drops only modalities they have."""
+    root = Path(__file__).resolve().parents[1] / 'configs'
+    mixed, base = Config.fromfile(str(root / keypoint_only)), Config.fromfile(str(root / sibling))
+    assert mixed.train_dataloader.dataset.type == 'MixedMotionDataset'
+    assert mixed.train_dataloader.dataset.datasets[0].secondary_motion is True
+    assert mixed.train_dataloader.batch_size == base.train_dataloader.batch_size
+    assert mixed.get('max_iters') == base.get('max_iters') and mixed.get('phases') == base.get('phases')
+    for ours, theirs in zip(mixed.model.stages, base.model.stages):
+        assert ours.backbone == theirs.backbone and ours.type == theirs.type
+    if 'keypoints' in keypoint_only:
+        encoders = [mixed.model.encoder] + [s.encoder for s in mixed.model.stages if s.get('encoder')]
+        for encoder in encoders:
+            assert 'img_feat' not in encoder.modalities and 'kp_box' in encoder.modalities
+        for stage in mixed.model.stages:
+            if stage.get('guidance'):
+                assert set(stage.guidance.dropped) <= set(stage.encoder.modalities)
