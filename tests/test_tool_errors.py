@@ -45,6 +45,13 @@ def test_bad_test_settings_are_named(tmp_path, override, words):
     assert not (tmp_path / 'r.json').exists()
 
 
+def test_a_real_test_set_without_its_data_is_named(tmp_path):
+    missing = tmp_path / 'no_such_folder'
+    _one_line(_tool('test.py', REGRESSION, SHIPPED, '--test-set', 'real_heavy', '--real-motion-root', missing,
+                    '--out', tmp_path / 'r.json'), 'real_heavy', str(missing), 'prepare_bvh')
+    assert not (tmp_path / 'r.json').exists()
+
+
 @pytest.mark.skipif(torch.cuda.is_available(), reason='checks the message of a CPU-only build')
 def test_a_cuda_device_without_cuda_is_named(tmp_path):
     _one_line(_tool('test.py', REGRESSION, SHIPPED, '--device', 'cuda', '--out', tmp_path / 'r.json'), 'cuda')
