@@ -117,3 +117,11 @@ def test_a_long_sequence_decodes_once(model, batch):
     finally:
         del codec.decode
     assert len(window_spans(40, 24, 8)) == 2 and calls == [(2, 40, codec.dim)]
+
+
+def test_window_ids_keep_windows_of_one_sequence_apart():
+    """Per-sequence results key: the seq_id, plus @start for a window that starts later in its sequence."""
+    from unihmr.models.recoverer import window_id
+    assert window_id(dict(seq_id='test-000003', start=0), 0) == 'test-000003'
+    assert window_id(dict(seq_id='003/003_01_stageii', start=120), 1) == '003/003_01_stageii@120'
+    assert window_id({}, 5) == '5'

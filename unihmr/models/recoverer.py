@@ -18,6 +18,14 @@ from unihmr.models.windowing import Windowing
 from unihmr.registry import BODY_MODELS, ENCODERS, HEADS, MODELS
 
 
+def window_id(meta: dict, index: int) -> str:
+    """The per-sequence results key of one window: its ``seq_id``, with ``@start`` for a window that does not
+    start at frame 0 (several windows of one real sequence stay apart; synthetic windows all start at 0)."""
+    seq_id = str(meta.get('seq_id', index))
+    start = int(meta.get('start', 0) or 0)
+    return seq_id if start == 0 else f'{seq_id}@{start}'
+
+
 @MODELS.register_module()
 class Recoverer(BaseModel):
     """Encoder + named stages + body model.
@@ -221,7 +229,7 @@ class Recoverer(BaseModel):
         for b, meta in enumerate(metas):
             sample = dict(pred_joints_c=pred_c.joints[b], pred_joints_w=pred_w.joints[b],
                           valid=batch['valid'][b], fps=float(meta.get('fps', 30.0)),
-                          seq_id=str(meta.get('seq_id', b)),
+                          seq_id=window_id(meta, b),
                           pred_smpl_params={k: v[b] for k, v in estimate.params.items()})
             if estimate.contact is not None:
                 sample['pred_contact'] = estimate.contact[b]
