@@ -110,5 +110,5 @@ def test_mixed_configs_change_only_inputs_and_data(keypoint_only, sibling):
         for encoder in encoders:
             assert 'img_feat' not in encoder.modalities and 'kp_box' in encoder.modalities
         for stage in mixed.model.stages:
-            if stage.get('guidance'):
-                assert set(stage.guidance.dropped) <= set(stage.encoder.modalities)
+            if stage.get('guidance'):  # the unconditional branch: no keypoint input of either form (section 3.3)
+                assert set(stage.guidance.dropped) == {'kp_rays', 'kp_box'} <= set(stage.encoder.modalities)
