@@ -20,6 +20,12 @@ evaluate() {  # evaluate NAME CONFIG CHECKPOINT [extra tools/test.py args]: the 
     [ -f $OUT/${name}_$set.json ] || $PY tools/test.py $config $checkpoint --test-set $set "$@" --out $OUT/${name}_$set.json
   done
 }
+ship_results() {  # ship_results NAME SHIP_DIR [PREFIX]: copy $OUT/NAME_<set>.{json,csv} to SHIP_DIR/PREFIX<set>.*
+  local prefix=${3:-results_}
+  for set in $SETS; do
+    for ext in json csv; do [ ! -f $OUT/${1}_$set.$ext ] || cp $OUT/${1}_$set.$ext $2/$prefix$set.$ext; done
+  done
+}
 train_and_ship() {  # train_and_ship CONFIG WORK_DIR SHIP_DIR DONE_FILE (nothing to do once SHIP_DIR/model.pth exists)
   [ -f $3/model.pth ] && return
   [ -f $2/$4 ] || $PY tools/train.py $1 --work-dir $2
@@ -29,22 +35,35 @@ train_and_ship() {  # train_and_ship CONFIG WORK_DIR SHIP_DIR DONE_FILE (nothing
 # The image-feature track's shipped models on the same sets (trained on procedural motion only), and the mean pose.
 evaluate regression_image configs/gvhmr/gvhmr_cpu_synthetic.py checkpoints/gvhmr_cpu_synthetic/model.pth
 evaluate mean_pose_image configs/gvhmr/gvhmr_cpu_synthetic.py checkpoints/gvhmr_cpu_synthetic/model.pth --baseline mean_pose_gt_root
+for set in real_clean real_heavy; do  # its synthetic-set files are shipped as results_{clean,heavy} (docs/results.md)
+  for ext in json csv; do
+    cp $OUT/regression_image_$set.$ext checkpoints/gvhmr_cpu_synthetic/results_$set.$ext
+    cp $OUT/mean_pose_image_$set.$ext checkpoints/gvhmr_cpu_synthetic/baseline_mean_pose_$set.$ext
+  done
+done
 
 if [[ " $MODELS " == *" regression "* ]]; then
   C=configs/gvhmr/gvhmr_cpu_keypoints_mixed.py; SHIP=checkpoints/gvhmr_cpu_keypoints_mixed
   train_and_ship $C outputs/train/gvhmr_cpu_keypoints_mixed $SHIP iter_4500.pth
   evaluate regression_keypoints $C $SHIP/model.pth
   evaluate mean_pose_keypoints $C $SHIP/model.pth --baseline mean_pose_gt_root
+  ship_results regression_keypoints $SHIP; ship_results mean_pose_keypoints $SHIP baseline_mean_pose_
+  for set in real_clean real_heavy; do
+    $PY tools/results_table.py --paired image=$OUT/regression_image_$set.csv keypoints=$OUT/regression_keypoints_$set.csv \
+      --json $SHIP/paired_vs_image_$set.json
+  done
 fi
 if [[ " $MODELS " == *" prior "* ]]; then
   C=configs/scorehmr/scorehmr_prior_cpu_keypoints_mixed.py
   train_and_ship $C outputs/train/scorehmr_prior_cpu_keypoints_mixed checkpoints/scorehmr_prior_cpu_keypoints_mixed iter_5000.pth
   evaluate scorehmr_keypoints configs/scorehmr/gvhmr_scorehmr_cpu_keypoints_mixed.py checkpoints/gvhmr_cpu_keypoints_mixed/model.pth
+  ship_results scorehmr_keypoints checkpoints/scorehmr_prior_cpu_keypoints_mixed refined_
 fi
 if [[ " $MODELS " == *" factorizedhmr "* ]]; then
   C=configs/factorizedhmr/factorizedhmr_cpu_keypoints_mixed.py; SHIP=checkpoints/factorizedhmr_cpu_keypoints_mixed
   train_and_ship $C outputs/train/factorizedhmr_cpu_keypoints_mixed $SHIP stage2/phase_done.json
   evaluate factorizedhmr_keypoints $C $SHIP/model.pth
+  ship_results factorizedhmr_keypoints $SHIP
 fi
 for set in $SETS; do
   echo "## $set"
