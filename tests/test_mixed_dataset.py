@@ -118,3 +118,22 @@ def test_in_memory_dataset_serves_the_wrapped_windows(amass_root):
         assert a['meta']['mix_component'] == b['meta']['mix_component']
     with pytest.raises(IndexError):
         cached[5]
+
+
+def test_amass_detector_option_gives_exact_keypoints(amass_root):
+    """AMASSDataset(detector=...) reaches the keypoint model: with no noise, outliers or swaps the visible
+    keypoints are the projections of the body's COCO-17 points (camera-frame GT parameters)."""
+    from unihmr.body import EmbeddedSMPLX
+    from unihmr.geometry import project_points
+    exact = dict(noise_scale=0.0, outlier_rate=0.0, swap_rate=0.0)
+    window = loader(AMASSDataset, amass_root, subsets=['002'], window=16, stride=16, detector=exact)[0]
+    params = window['smpl_params']
+    body = EmbeddedSMPLX()(global_orient=params['global_orient_c'], body_pose=params['body_pose'],
+                           betas=params['betas'], transl=params['transl_c'])
+    expected = project_points(body.coco17, window['K'])
+    seen = window['kp2d'][..., 2] > 0
+    assert seen.float().mean() > 0.5
+    torch.testing.assert_close(window['kp2d'][..., :2][seen], expected[seen].to(window['kp2d'].dtype),
+                               atol=0.05, rtol=0)
+    noisy = loader(AMASSDataset, amass_root, subsets=['002'], window=16, stride=16)[0]
+    assert (noisy['kp2d'][..., :2][seen] - expected[seen]).abs().max() > 0.5

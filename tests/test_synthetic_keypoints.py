@@ -118,3 +118,13 @@ def test_swaps_concentrate_in_side_views():
         swapped.append(np.abs(kp2d[..., 1].double().numpy() - clean[..., 1])[:, shoulders] > 10.0)
     swapped = np.stack(swapped, axis=1)  # (T, seeds)
     assert swapped[150:].mean() > 2.5 * swapped[:150].mean()
+
+
+def test_exact_keypoints_keep_finite_detector_like_confidences():
+    """noise_scale=0 (exact keypoints, e.g. an upper-bound evaluation): positions equal the clean ones and the
+    confidences stay finite and in range (they were 0/0 = NaN)."""
+    clean = clean_person(50)
+    kp2d, _ = detect_keypoints(clean, np.random.default_rng(0), IMAGE, noise_scale=0.0, **CLEAN_ONLY)
+    np.testing.assert_allclose(errors(kp2d, clean), 0.0, atol=1e-3)
+    conf = kp2d[..., 2]
+    assert torch.isfinite(conf).all() and conf.min() >= DETECTOR_DEFAULTS['conf_min'] and conf.max() <= 1.0

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from mmengine.config import Config
 
 REPO = Path(__file__).resolve().parents[1]
 REGRESSION = REPO / 'configs' / 'gvhmr' / 'gvhmr_cpu_synthetic.py'
@@ -105,3 +106,13 @@ def test_an_override_of_a_helper_variable_is_refused(tmp_path):
     _one_line(_tool('train.py', REGRESSION, 'max_iters=20', '--work-dir', tmp_path / 'run'), "'max_iters'",
               'train_cfg.max_iters')
     assert not (tmp_path / 'run').exists()
+
+
+def test_overrides_refine_a_named_test_set(tmp_path):
+    """--test-set first, then the overrides: they reach the named set's dataset (here: one window)."""
+    out = tmp_path / 'r.json'
+    result = _tool('test.py', REGRESSION, SHIPPED, '--test-set', 'synthetic_heavy',
+                   'test_dataloader.dataset.num_windows=1', '--out', out)
+    assert result.returncode == 0, result.stderr[-2000:]
+    saved = Config.fromfile(str(tmp_path / 'r.config.py')).test_dataloader.dataset
+    assert (saved.severity, saved.num_windows, saved.split) == ('heavy', 1, 'test')

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from unihmr.apis.baselines import BASELINES
 from unihmr.apis.cli import exit_on_user_error, parse_tool_args, tool_parser
-from unihmr.apis.config import save_config
+from unihmr.apis.config import ConfigOverrideError, apply_overrides, load_config, save_config
 from unihmr.apis.inference import build_dataloader, build_model, evaluate, write_results
 from unihmr.apis.test_sets import TEST_SETS, test_set_dataset
 from unihmr.utils.io import check_writable_dir
@@ -32,10 +32,15 @@ def main(argv=None):
                         help='folder of converted real motion for the real_* test sets (default: $UNIHMR_REAL_MOTION, '
                              'else data/cmu_amass)')
     args, cfg, work_dir = parse_tool_args(parser, 'test', argv)
-    if args.test_set:
+    if args.test_set:  # the named set first, then the overrides (they may refine it: test_dataloader.dataset.*)
         repo_root = Path(__file__).resolve().parents[1]
+        cfg = exit_on_user_error(load_config, args.config)
         cfg.test_dataloader.dataset = exit_on_user_error(test_set_dataset, args.test_set, repo_root,
                                                          args.real_motion_root)
+        try:
+            apply_overrides(cfg, args.overrides)
+        except ConfigOverrideError as error:
+            parser.exit(2, f'error: {error}\n')
     out = Path(args.out) if args.out else Path(work_dir) / 'results.json'
     exit_on_user_error(check_writable_dir, out.parent)  # before the evaluation, not after it
     model = exit_on_user_error(build_model, cfg, args.checkpoint, args.device)

@@ -106,17 +106,21 @@ class AMASSDataset(MotionWindowDataset):
         num_windows: None for one item per motion window; N for N items, item ``i`` being motion window
             ``i mod W`` seen with its own camera, keypoint noise and occlusion (``rng([seed, i])``): for
             training, where every pass over a small mocap set should meet new views.
+        detector: overrides of the keypoint detector model (``keypoints.DETECTOR_DEFAULTS``), e.g.
+            ``dict(noise_scale=0, outlier_rate=0, swap_rate=0)`` for exact keypoints.
         window, stride, fps, min_frames, feat_dim, body_model, cache_size: see ``MotionWindowDataset``.
     """
 
     dataset_name = 'amass'
 
     def __init__(self, root, pattern: str = '**/*_stageii.npz', subsets=None, ground: bool = True,
-                 severity='none', camera=None, occlusion=None, seed: int = 0, num_windows=None, **kwargs):
+                 severity='none', camera=None, occlusion=None, seed: int = 0, num_windows=None, detector=None,
+                 **kwargs):
         super().__init__(root, **kwargs)
         self.pattern, self.subsets, self.ground = pattern, None if subsets is None else list(subsets), bool(ground)
         self.severity_weights = severity_weights(severity)
         self.camera, self.occlusion, self.seed = camera, occlusion, int(seed)
+        self.detector = None if detector is None else dict(detector)
         if num_windows is not None and int(num_windows) < 1:
             raise ValueError(f'num_windows must be >= 1 or None, got {num_windows}')
         self.num_windows = None if num_windows is None else int(num_windows)
@@ -156,7 +160,7 @@ class AMASSDataset(MotionWindowDataset):
         rng = np.random.default_rng([self.seed, index])
         window = observe_motion(self.motion(chunk), self.body_model, rng, camera=self.camera,
                                 severity=draw_severity(self.severity_weights, [self.seed, index, 1]),
-                                feat_dim=self.feat_dim, occlusion=self.occlusion, fps=self.fps)
+                                feat_dim=self.feat_dim, occlusion=self.occlusion, detector=self.detector, fps=self.fps)
         window['valid'] = window['valid'] & torch.as_tensor(chunk['valid'])
         window['meta'].update(meta)
         return window

@@ -159,8 +159,8 @@ def detect_keypoints(coco17_px, rng: np.random.Generator, image_size, visible=No
     sigma = c['noise_scale'] * COCO17_OKS_SIGMAS[None, :] * size[:, None]  # (T, 17) pixels per axis
     noise = correlated_noise(rng, (num_frames, num_kp, 2), c['temporal_rho'], c['temporal_fraction'])
     xy = clean + sigma[..., None] * noise
-    err = sigma * np.hypot(noise[..., 0], noise[..., 1])
-    conf = c['conf_max'] * np.exp(-0.5 * (err / (c['conf_width'] * sigma)) ** 2)
+    # err / (conf_width sigma) with err = sigma |noise|: written without sigma, which is 0 for exact keypoints
+    conf = c['conf_max'] * np.exp(-0.5 * (np.hypot(noise[..., 0], noise[..., 1]) / c['conf_width']) ** 2)
     conf = np.clip(conf + c['conf_noise'] * rng.standard_normal(conf.shape), c['conf_min'], 1.0)
 
     frames, kps = np.nonzero(_events(rng, (num_frames, num_kp), c['outlier_rate'], c['event_frames']))
