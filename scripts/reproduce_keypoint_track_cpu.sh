@@ -35,6 +35,18 @@ train_and_ship() {  # train_and_ship CONFIG WORK_DIR SHIP_DIR DONE_FILE (nothing
 # The image-feature track's shipped models on the same sets (trained on procedural motion only), and the mean pose.
 evaluate regression_image configs/gvhmr/gvhmr_cpu_synthetic.py checkpoints/gvhmr_cpu_synthetic/model.pth
 evaluate mean_pose_image configs/gvhmr/gvhmr_cpu_synthetic.py checkpoints/gvhmr_cpu_synthetic/model.pth --baseline mean_pose_gt_root
+# The other image-feature models on the real sets (their synthetic results are in docs/results.md already).
+for set in real_clean real_heavy; do
+  F=checkpoints/factorizedhmr_cpu_synthetic
+  [ -f $OUT/factorizedhmr_image_$set.json ] || $PY tools/test.py configs/factorizedhmr/factorizedhmr_cpu_synthetic.py \
+    $F/model.pth --test-set $set --out $OUT/factorizedhmr_image_$set.json
+  [ -f $OUT/scorehmr_image_$set.json ] || $PY tools/test.py configs/scorehmr/gvhmr_scorehmr_cpu_synthetic.py \
+    checkpoints/gvhmr_cpu_synthetic/model.pth --test-set $set --out $OUT/scorehmr_image_$set.json
+  for ext in json csv; do
+    cp $OUT/factorizedhmr_image_$set.$ext $F/results_$set.$ext
+    cp $OUT/scorehmr_image_$set.$ext checkpoints/scorehmr_prior_cpu_synthetic/refined_$set.$ext
+  done
+done
 for set in real_clean real_heavy; do  # its synthetic-set files are shipped as results_{clean,heavy} (docs/results.md)
   for ext in json csv; do
     cp $OUT/regression_image_$set.$ext checkpoints/gvhmr_cpu_synthetic/results_$set.$ext
@@ -58,6 +70,10 @@ if [[ " $MODELS " == *" prior "* ]]; then
   train_and_ship $C outputs/train/scorehmr_prior_cpu_keypoints_mixed checkpoints/scorehmr_prior_cpu_keypoints_mixed iter_5000.pth
   evaluate scorehmr_keypoints configs/scorehmr/gvhmr_scorehmr_cpu_keypoints_mixed.py checkpoints/gvhmr_cpu_keypoints_mixed/model.pth
   ship_results scorehmr_keypoints checkpoints/scorehmr_prior_cpu_keypoints_mixed refined_
+  for set in $SETS; do
+    $PY tools/results_table.py --paired regression=$OUT/regression_keypoints_$set.csv refined=$OUT/scorehmr_keypoints_$set.csv \
+      --json checkpoints/scorehmr_prior_cpu_keypoints_mixed/paired_vs_regression_$set.json
+  done
 fi
 if [[ " $MODELS " == *" factorizedhmr "* ]]; then
   C=configs/factorizedhmr/factorizedhmr_cpu_keypoints_mixed.py; SHIP=checkpoints/factorizedhmr_cpu_keypoints_mixed
