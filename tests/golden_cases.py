@@ -12,8 +12,8 @@ weight 50, shoulder positions generated: findings 1-3); regression_scorehmr_* wi
 rotations (finding 4), the released keypoint energy (finding 5) and the detached guidance gradient (finding 6).
 The regression_* cases did not move.
 
-Added by issue 15: regression_keypoints_* and regression_scorehmr_keypoints_* (the shipped keypoint-only regression
-model, alone and refined with the keypoint-conditioned prior); nothing else moved.
+Added by issue 15: regression_keypoints_*, factorizedhmr_keypoints_* and regression_scorehmr_keypoints_* (the shipped
+keypoint-only models; the regression one alone and refined with the keypoint-conditioned prior); nothing else moved.
 
 Subsets: the first 4 windows (120 frames, one inference window each) of the clean and heavy test splits, and
 2 windows of 300 frames of the heavy split (3 inference windows each: pins the windowing and the roll-out), and
@@ -39,6 +39,8 @@ MODELS = {
     # the keypoint-only track (issue 15), pinned on the same synthetic subsets
     'regression_keypoints': ('configs/gvhmr/gvhmr_cpu_keypoints_mixed.py',
                              'checkpoints/gvhmr_cpu_keypoints_mixed/model.pth', []),
+    'factorizedhmr_keypoints': ('configs/factorizedhmr/factorizedhmr_cpu_keypoints_mixed.py',
+                                'checkpoints/factorizedhmr_cpu_keypoints_mixed/model.pth', []),
     'regression_scorehmr_keypoints': ('configs/scorehmr/gvhmr_scorehmr_cpu_keypoints_mixed.py',
                                       'checkpoints/gvhmr_cpu_keypoints_mixed/model.pth',
                                       ['model.stages.1.max_rounds=2']),
