@@ -53,3 +53,12 @@ def test_the_demo_prints_the_switch_and_recovers(tmp_path):
     saved = (tmp_path / 'out' / 'config.py').read_text()
     assert 'kp_box' in saved and 'gvhmr_cpu_keypoints_mixed/model.pth' in saved
     assert np.load(tmp_path / 'out' / 'recovered.npz')['body_pose'].shape == (40, 21, 3)
+
+
+def test_the_factorizedhmr_demo_switches_to_its_keypoint_only_variant():
+    cfg = load_config(REPO / 'configs/demo/recover_factorizedhmr_synthetic.py', ['demo.input=walk.npz'])
+    cfg.demo.keypoint_only = {k: str(REPO / v) for k, v in cfg.demo.keypoint_only.items()}
+    chosen, checkpoint, note = choose_model(cfg, _window(False))
+    assert Path(checkpoint).exists() and 'factorizedhmr_cpu_keypoints_mixed' in checkpoint
+    assert chosen.model.stages[1].type == 'FlowMatchingHead' and not uses_image_features(chosen)
+    assert chosen.demo.num_samples == 5 and 'keypoint-only model' in note
