@@ -78,7 +78,7 @@ def _motion_lines(path) -> list:
     if 'MOTION' not in lines:
         raise BVHFormatError(f'{path}: no MOTION section')
     start = lines.index('MOTION') + 1
-    header = [line for line in lines[start:start + 2]]
+    header = lines[start:start + 2]
     if len(header) < 2 or not header[0].startswith('Frames:') or not header[1].startswith('Frame Time:'):
         raise BVHFormatError(f"{path}: the MOTION section must start with 'Frames: N' and 'Frame Time: T'")
     try:
