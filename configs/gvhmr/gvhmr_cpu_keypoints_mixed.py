@@ -10,7 +10,7 @@ keypoint_modalities = ('kp_rays', 'kp_box', 'bbox', 'cam_angvel')
 model = dict(
     encoder=dict(width=model_width, modalities=keypoint_modalities),
     stages=[dict(name='regression', type='RegressionHead', codec=dict(type='GVHMRCodec'),
-                 losses=dict(verts_c=None, transl_w=0.1),
+                 losses=dict(_base_.gvhmr_released_losses, verts_c=None),
                  backbone=dict(type='RoPETransformer', width=model_width, depth=4, heads=4, window=120))],
 )
 regression_stage = model['stages'][0]  # reused by configs/scorehmr/gvhmr_scorehmr_cpu_keypoints_mixed.py
