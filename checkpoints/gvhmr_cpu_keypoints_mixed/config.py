@@ -11,6 +11,14 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'))
 default_scope = 'unihmr'
 env_cfg = dict(cudnn_benchmark=False, dist_cfg=dict(backend='gloo'))
+gvhmr_released_losses = dict(
+    contact=1.0,
+    joints_c=166.66666666666666,
+    joints_c_abs=0.3333333333333333,
+    reproj=500.0,
+    target=1.0,
+    transl_w=1.0,
+    verts_c=166.66666666666666)
 keypoint_modalities = (
     'kp_rays',
     'kp_box',
@@ -83,7 +91,14 @@ model = dict(
                 width=128,
                 window=120),
             codec=dict(type='GVHMRCodec'),
-            losses=dict(transl_w=0.1, verts_c=None),
+            losses=dict(
+                contact=1.0,
+                joints_c=166.66666666666666,
+                joints_c_abs=0.3333333333333333,
+                reproj=500.0,
+                target=1.0,
+                transl_w=1.0,
+                verts_c=None),
             name='regression',
             type='RegressionHead'),
     ],
@@ -169,7 +184,14 @@ regression_stage = dict(
     backbone=dict(
         depth=4, heads=4, type='RoPETransformer', width=128, window=120),
     codec=dict(type='GVHMRCodec'),
-    losses=dict(transl_w=0.1, verts_c=None),
+    losses=dict(
+        contact=1.0,
+        joints_c=166.66666666666666,
+        joints_c_abs=0.3333333333333333,
+        reproj=500.0,
+        target=1.0,
+        transl_w=1.0,
+        verts_c=None),
     name='regression',
     type='RegressionHead')
 resume = False
@@ -297,4 +319,4 @@ visualizer = dict(
         dict(type='LocalVisBackend'),
         dict(type='TensorboardVisBackend'),
     ])
-work_dir = 'outputs/issue15/gvhmr_kp'
+work_dir = 'outputs/train/gvhmr_cpu_keypoints_mixed_v2'
