@@ -4,12 +4,12 @@
 # and on the held-out real subjects (CMU 003 and 006), with the training-mean pose at the GT root as reference.
 # Needs the converted CMU clips: tools/prepare_bvh.py /path/to/cmu_bvh data/cmu_amass (or UNIHMR_REAL_MOTION set).
 # Usage: bash scripts/reproduce_keypoint_track_cpu.sh [OUT] [MODELS]   (OUT: outputs/keypoint_track;
-# MODELS: any of "regression prior factorizedhmr", default all). Finished steps (output exists) are skipped.
+# MODELS: any of "regression prior factorizedhmr regression_mixed", default all). Finished steps (output exists) are skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 OUT=${1:-outputs/keypoint_track}
-MODELS=${2:-regression prior factorizedhmr}
+MODELS=${2:-regression prior factorizedhmr regression_mixed}
 export UNIHMR_REAL_MOTION=${UNIHMR_REAL_MOTION:-$PWD/data/cmu_amass}
 SETS="synthetic_clean synthetic_heavy real_clean real_heavy"
 mkdir -p "$OUT"
@@ -74,12 +74,30 @@ if [[ " $MODELS " == *" prior "* ]]; then
     $PY tools/results_table.py --paired regression=$OUT/regression_keypoints_$set.csv refined=$OUT/scorehmr_keypoints_$set.csv \
       --json checkpoints/scorehmr_prior_cpu_keypoints_mixed/paired_vs_regression_$set.json
   done
+  for set in real_clean real_heavy; do
+    $PY tools/results_table.py --paired image_track=$OUT/scorehmr_image_$set.csv keypoint_track=$OUT/scorehmr_keypoints_$set.csv \
+      --json checkpoints/scorehmr_prior_cpu_keypoints_mixed/paired_vs_image_track_$set.json
+  done
 fi
 if [[ " $MODELS " == *" factorizedhmr "* ]]; then
   C=configs/factorizedhmr/factorizedhmr_cpu_keypoints_mixed.py; SHIP=checkpoints/factorizedhmr_cpu_keypoints_mixed
   train_and_ship $C outputs/train/factorizedhmr_cpu_keypoints_mixed $SHIP stage2/phase_done.json
   evaluate factorizedhmr_keypoints $C $SHIP/model.pth
   ship_results factorizedhmr_keypoints $SHIP
+  for set in $SETS; do
+    $PY tools/results_table.py --paired regression=$OUT/regression_keypoints_$set.csv FactorizedHMR=$OUT/factorizedhmr_keypoints_$set.csv \
+      --json $SHIP/paired_vs_regression_$set.json
+  done
+fi
+if [[ " $MODELS " == *" regression_mixed "* ]]; then  # the image-feature regression re-trained on the mix
+  C=configs/gvhmr/gvhmr_cpu_mixed.py; SHIP=checkpoints/gvhmr_cpu_mixed
+  train_and_ship $C outputs/train/gvhmr_cpu_mixed $SHIP iter_4500.pth
+  evaluate regression_image_mixed $C $SHIP/model.pth
+  ship_results regression_image_mixed $SHIP
+  for set in $SETS; do
+    $PY tools/results_table.py --paired synthetic_only=$OUT/regression_image_$set.csv mixed=$OUT/regression_image_mixed_$set.csv \
+      --json $SHIP/paired_vs_synthetic_only_$set.json
+  done
 fi
 for set in $SETS; do
   echo "## $set"
