@@ -26,6 +26,11 @@ ship_results() {  # ship_results NAME SHIP_DIR [PREFIX]: copy $OUT/NAME_<set>.{j
     for ext in json csv; do [ ! -f $OUT/${1}_$set.$ext ] || cp $OUT/${1}_$set.$ext $2/$prefix$set.$ext; done
   done
 }
+paired() {  # paired LABEL_A NAME_A LABEL_B NAME_B JSON_PREFIX [SETS]: paired comparisons of $OUT/NAME_<set>.csv
+  for set in ${6:-$SETS}; do
+    $PY tools/results_table.py --paired $1=$OUT/${2}_$set.csv $3=$OUT/${4}_$set.csv --json ${5}_$set.json
+  done
+}
 train_and_ship() {  # train_and_ship CONFIG WORK_DIR SHIP_DIR DONE_FILE (nothing to do once SHIP_DIR/model.pth exists)
   [ -f $3/model.pth ] && return
   [ -f $2/$4 ] || $PY tools/train.py $1 --work-dir $2
@@ -60,44 +65,29 @@ if [[ " $MODELS " == *" regression "* ]]; then
   evaluate regression_keypoints $C $SHIP/model.pth
   evaluate mean_pose_keypoints $C $SHIP/model.pth --baseline mean_pose_gt_root
   ship_results regression_keypoints $SHIP; ship_results mean_pose_keypoints $SHIP baseline_mean_pose_
-  for set in real_clean real_heavy; do
-    $PY tools/results_table.py --paired image=$OUT/regression_image_$set.csv keypoints=$OUT/regression_keypoints_$set.csv \
-      --json $SHIP/paired_vs_image_$set.json
-  done
+  paired image regression_image keypoints regression_keypoints $SHIP/paired_vs_image "real_clean real_heavy"
 fi
 if [[ " $MODELS " == *" prior "* ]]; then
   C=configs/scorehmr/scorehmr_prior_cpu_keypoints_mixed.py
   train_and_ship $C outputs/train/scorehmr_prior_cpu_keypoints_mixed checkpoints/scorehmr_prior_cpu_keypoints_mixed iter_5000.pth
   evaluate scorehmr_keypoints configs/scorehmr/gvhmr_scorehmr_cpu_keypoints_mixed.py checkpoints/gvhmr_cpu_keypoints_mixed/model.pth
   ship_results scorehmr_keypoints checkpoints/scorehmr_prior_cpu_keypoints_mixed refined_
-  for set in $SETS; do
-    $PY tools/results_table.py --paired regression=$OUT/regression_keypoints_$set.csv refined=$OUT/scorehmr_keypoints_$set.csv \
-      --json checkpoints/scorehmr_prior_cpu_keypoints_mixed/paired_vs_regression_$set.json
-  done
-  for set in real_clean real_heavy; do
-    $PY tools/results_table.py --paired image_track=$OUT/scorehmr_image_$set.csv keypoint_track=$OUT/scorehmr_keypoints_$set.csv \
-      --json checkpoints/scorehmr_prior_cpu_keypoints_mixed/paired_vs_image_track_$set.json
-  done
+  paired regression regression_keypoints refined scorehmr_keypoints checkpoints/scorehmr_prior_cpu_keypoints_mixed/paired_vs_regression
+  paired image_track scorehmr_image keypoint_track scorehmr_keypoints checkpoints/scorehmr_prior_cpu_keypoints_mixed/paired_vs_image_track "real_clean real_heavy"
 fi
 if [[ " $MODELS " == *" factorizedhmr "* ]]; then
   C=configs/factorizedhmr/factorizedhmr_cpu_keypoints_mixed.py; SHIP=checkpoints/factorizedhmr_cpu_keypoints_mixed
   train_and_ship $C outputs/train/factorizedhmr_cpu_keypoints_mixed $SHIP stage2/phase_done.json
   evaluate factorizedhmr_keypoints $C $SHIP/model.pth
   ship_results factorizedhmr_keypoints $SHIP
-  for set in $SETS; do
-    $PY tools/results_table.py --paired regression=$OUT/regression_keypoints_$set.csv FactorizedHMR=$OUT/factorizedhmr_keypoints_$set.csv \
-      --json $SHIP/paired_vs_regression_$set.json
-  done
+  paired regression regression_keypoints FactorizedHMR factorizedhmr_keypoints $SHIP/paired_vs_regression
 fi
 if [[ " $MODELS " == *" regression_mixed "* ]]; then  # the image-feature regression re-trained on the mix
   C=configs/gvhmr/gvhmr_cpu_mixed.py; SHIP=checkpoints/gvhmr_cpu_mixed
   train_and_ship $C outputs/train/gvhmr_cpu_mixed $SHIP iter_4500.pth
   evaluate regression_image_mixed $C $SHIP/model.pth
   ship_results regression_image_mixed $SHIP
-  for set in $SETS; do
-    $PY tools/results_table.py --paired synthetic_only=$OUT/regression_image_$set.csv mixed=$OUT/regression_image_mixed_$set.csv \
-      --json $SHIP/paired_vs_synthetic_only_$set.json
-  done
+  paired synthetic_only regression_image mixed regression_image_mixed $SHIP/paired_vs_synthetic_only
 fi
 for set in $SETS; do
   echo "## $set"
