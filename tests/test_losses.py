@@ -121,3 +121,18 @@ def test_config_merge_and_vertex_subsample():
     assert not torch.equal(a.vertex_ids(24256), SMPLXLossSet(num_vertices=100, vertex_seed=1).vertex_ids(24256))
     assert len(a.vertex_ids(24256).unique()) == 100
     assert list(a.state_dict()) == []
+
+
+def test_gvhmr_released_weights_match_gvhmr_per_coordinate_mean(batch, codec):
+    """GVHMR weighs its camera-joint L1 (a mean over x, y, z) by 500; ours sums over x, y, z, so the converted
+    weight (configs/_base_/models/gvhmr_regression.py) must give 500 * mean |d| over every joint coordinate."""
+    from pathlib import Path
+
+    from mmengine.config import Config
+    repo = Path(__file__).resolve().parents[1]
+    weights = Config.fromfile(repo / 'configs/_base_/models/gvhmr_regression.py').gvhmr_released_losses
+    joints = torch.randn(2, 8, 22, 3) + torch.tensor([0.0, 0.0, 4.0])
+    offset = 0.02 * torch.randn(2, 8, 22, 3)
+    inputs = _inputs(codec, batch, pred=dict(joints_c=joints + offset), gt=dict(joints_c=joints))
+    ours = CameraJointLoss(weight=weights['joints_c'], align=None).weighted(inputs)
+    assert ours.item() == pytest.approx(500 * offset.abs().mean().item(), rel=1e-4)
