@@ -9,6 +9,7 @@ import roma
 import torch
 
 from unihmr.body.embedded import EmbeddedSMPLX
+from unihmr.data.bvh.continuity import LEG, LEG_LENGTH, MAX_ROOT_SPEED, jumps, longest_span
 from unihmr.data.bvh.prepare import prepare_bvh
 from unihmr.data.bvh.reader import BVHFormatError, read_bvh
 from unihmr.data.bvh.retarget import IKSettings, limit_excess, mean_alignment, retarget
@@ -168,12 +169,50 @@ def test_a_folder_of_two_rigs_keeps_each_rig_s_alignment(tmp_path, body):
     folder = tmp_path / 'mixed'
     folder.mkdir()
     (folder / 'cc_01.bvh').write_text(EXCERPT.read_text())
-    write_bvh(folder / 'ours_01.bvh', global_orient, body_pose, transl, rest, fps=30)
+    write_bvh(folder / 'ours_01.bvh', global_orient, body_pose, transl, rest, fps=1)  # random poses: 1 s apart
     report = prepare_bvh(folder, tmp_path / 'out', EmbeddedSMPLX(), progress=False)
     assert list(report['calibration']) == ['rig 0'] and report['calibration']['rig 0']['clips'] == 1  # only CC
     with np.load(tmp_path / 'out' / 'ours' / 'ours_01_stageii.npz') as data:
         poses = data['poses']
     np.testing.assert_allclose(poses[:, 3:66].reshape(-1, 21, 3), body_pose, atol=1e-4)  # exact: its zero pose
+
+
+def test_longest_span_without_a_jump():
+    # transitions 1->2 and 4->5 jump: runs [0, 2), [2, 5), [5, 6); the longest is [2, 5)
+    assert longest_span(np.array([False, True, False, False, True])) == (2, 5)
+    assert longest_span(np.zeros(4, dtype=bool)) == (0, 5)
+
+
+@pytest.mark.parametrize('factor, expected', [(0.95, False), (1.05, True)])
+def test_a_jump_is_a_root_speed_beyond_the_bound_for_the_clip_s_legs(body, factor, expected):
+    _, rest = body
+    centimetres = 100 * rest  # the file's unit must not matter
+    hip, knee, ankle = (centimetres[j] for j in LEG)
+    legs = np.linalg.norm(hip - knee) + np.linalg.norm(knee - ankle)
+    fps = 60.0
+    step = factor * MAX_ROOT_SPEED / fps * legs / LEG_LENGTH  # centimetres per frame at factor x the bound
+    positions = centimetres + np.array([0.0, 0.0, step]) * np.arange(3)[:, None, None]
+    assert jumps(positions, fps).tolist() == [expected, expected]
+
+
+def test_a_leading_bind_frame_is_cut(tmp_path, body):
+    _, rest = body
+    frames = 20
+    transl = np.stack([np.zeros(frames), np.zeros(frames), 1.2 * np.arange(frames) / 30], -1)  # 1.2 m/s
+    transl[0, 0] += 2.0  # the bind frame: 2 m to the side (60 m/s to the next frame)
+    body_pose = np.zeros((frames, 21, 3))
+    body_pose[1:, 17, 1] = np.linspace(0.0, -1.2, frames - 1)  # the left elbow bends slowly, inside its limits
+    folder = tmp_path / 'clips'
+    folder.mkdir()
+    write_bvh(folder / 'take_01.bvh', np.zeros((frames, 3)), body_pose, transl, rest, fps=30)
+    report = prepare_bvh(folder, tmp_path / 'out', EmbeddedSMPLX(), progress=False)
+    clip = report['clips']['take/take_01_stageii.npz']
+    assert clip['kept_frames'] == [1, frames] and clip['jumps'] == 1 and report['summary']['clips_cut_at_jumps'] == 1
+    with np.load(tmp_path / 'out' / 'take' / 'take_01_stageii.npz') as data:
+        assert data['poses'].shape == (frames - 1, 165)
+        np.testing.assert_allclose(data['poses'][:, 3:66].reshape(-1, 21, 3), body_pose[1:], atol=1e-4)
+        step = np.linalg.norm(np.diff(data['trans'], axis=0), axis=-1)
+        np.testing.assert_allclose(step, 1.2 / 30, atol=1e-5)
 
 
 @pytest.mark.parametrize('change, words', [

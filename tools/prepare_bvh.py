@@ -60,7 +60,8 @@ def main(argv=None) -> dict:
           f"bone direction {summary['bone_direction_deg_mean']:.2f} deg mean (worst clip p95 "
           f"{summary['bone_direction_deg_p95_max']:.1f}), joint position {summary['joint_position_mm_mean']:.1f} mm "
           f"mean (worst clip p95 {summary['joint_position_mm_p95_max']:.1f}), limit violations "
-          f"{100 * summary['limit_violation_fraction']:.1f}% of joint-frames")
+          f"{100 * summary['limit_violation_fraction']:.1f}% of joint-frames; "
+          f"{summary['clips_cut_at_jumps']} clips cut to their longest stretch without a jump (kept_frames)")
     return report
 
 

@@ -2,8 +2,10 @@
 
 Output layout (``tools/prepare_bvh.py SRC OUT``): ``OUT/<subject>/<clip>_stageii.npz`` in AMASS's SMPL-X
 layout and z-up world (``unihmr.data.amass_format``), so ``AMASSDataset(root=OUT)`` reads them as it reads
-AMASS (``subsets=[subject, ...]`` picks subjects), and ``OUT/report.json`` with the per-clip report of ``retarget``. The subject of a clip is the
-part of its name before the first underscore (CMU's ``002_01`` is subject ``002``), else its folder name.
+AMASS (``subsets=[subject, ...]`` picks subjects), and ``OUT/report.json`` with the per-clip report of
+``retarget`` and ``continuity`` (each clip is first cut to its longest stretch without a jump: a leading bind frame,
+a splice). The subject of a clip is the part of its name before the first underscore (CMU's ``002_01`` is subject
+``002``), else its folder name.
 """
 import json
 from pathlib import Path
@@ -11,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from unihmr.data.bvh.continuity import trim_jumps
 from unihmr.data.bvh.reader import BVHFormatError, read_bvh
 from unihmr.data.bvh.retarget import clip_alignment, mapped_skeleton, mean_alignment, resolve_rig, retarget
 from unihmr.data.amass_format import amass_file_arrays
@@ -68,23 +71,25 @@ def prepare_bvh(source, out_dir, body_model, rig='auto', rest: str = None, share
     motions = [read_bvh(path) for path in files]  # no progress bar: a bad file must give one line
     for motion in motions:
         resolve_rig(motion, rig)  # every rig map checked before anything is written
+    trimmed = [trim_jumps(motion, mapped_skeleton(motion, rig, rest).positions) for motion in motions]
+    motions = [motion for motion, _ in trimmed]
     betas = np.zeros(10) if betas is None else np.asarray(betas, dtype=np.float64)
     rest_joints = rest_joints_of(body_model, betas)
     alignments, calibration = shared_alignments(motions, rest_joints, rig, rest) if shared else ({}, dict(shared=False))
     out_dir = Path(out_dir)
     clips = {}
-    iterate = zip(files, motions)
+    iterate = zip(files, motions, [report for _, report in trimmed])
     if progress:
         from tqdm import tqdm
         iterate = tqdm(list(iterate), desc='retarget', unit='clip')
-    for path, motion in iterate:
+    for path, motion, continuity in iterate:
         result = retarget(motion, rest_joints, rig=rig, rest=rest, alignment=alignments.get(rig_key(motion, rig)),
                           betas=betas)
         name = f'{subject_of(path)}/{path.stem}_stageii.npz'
         with atomic_path(out_dir / name) as temporary:
             np.savez(temporary, **amass_file_arrays(result.global_orient, result.body_pose, result.transl,
                                                     result.betas, result.fps, rest_joints[0]))
-        clips[name] = result.report
+        clips[name] = dict(result.report, **continuity)
     report = dict(source=str(source), calibration=calibration, clips=clips, summary=summarize(clips))
     write_text(out_dir / 'report.json', json.dumps(report, indent=1))
     return report
@@ -102,6 +107,7 @@ def summarize(clips: dict) -> dict:
                 bone_direction_deg_p95_max=max(clip['bone_direction_deg']['p95'] for clip in clips.values()),
                 joint_position_mm_mean=weighted('joint_position_mm', 'mean'),
                 joint_position_mm_p95_max=max(clip['joint_position_mm']['p95'] for clip in clips.values()),
+                clips_cut_at_jumps=sum(clip.get('jumps', 0) > 0 for clip in clips.values()),
                 limit_violation_fraction=float(np.average([c['limit_violation_fraction'] for c in clips.values()],
                                                           weights=frames)))
 
