@@ -101,6 +101,23 @@ def test_our_skeleton_round_trips(tmp_path, body):
     assert result.fps == pytest.approx(30.0, rel=1e-5)
 
 
+def test_the_pelvis_path_follows_the_legs_not_the_arms(tmp_path, body):
+    # a rig with our legs and 30% longer arms walking at 1.2 m/s: its path must come back unscaled, or the stance
+    # foot slides (scaled by every motion bone's length, it came out 10% short here)
+    model, rest = body
+    long_arms = rest.copy()
+    for shoulder, elbow, wrist in ((16, 18, 20), (17, 19, 21)):
+        long_arms[elbow] = rest[shoulder] + 1.3 * (rest[elbow] - rest[shoulder])
+        long_arms[wrist] = long_arms[elbow] + 1.3 * (rest[wrist] - rest[elbow])
+    frames = 10
+    transl = np.stack([np.zeros(frames), np.zeros(frames), 1.2 * np.arange(frames) / 30], -1)
+    path = write_bvh(tmp_path / 'long_arms.bvh', np.zeros((frames, 3)), np.zeros((frames, 21, 3)), transl, long_arms,
+                     fps=30)
+    result = retarget(read_bvh(path), rest, rig='auto')
+    assert result.report['scale'] == pytest.approx(0.01, rel=1e-6)  # centimetres, legs as the body's
+    np.testing.assert_allclose(result.transl, transl, atol=1e-6)
+
+
 def test_z_up_file_is_detected_and_turned_upright(tmp_path, body):
     model, rest = body
     global_orient, body_pose, transl = within_limits_motion(seed=1)

@@ -17,8 +17,9 @@ Steps (``retarget``):
    At a zero-pose reference this is exactly "a leaf takes its parent's alignment"; at a standing frame it
    also removes a rig's rest bend of the leaves (the CC toe bone is bent against the foot bone).
 3. **Rescaled targets.** BVH joint positions rescaled to the body's proportions: the pelvis path is scaled
-   by the ratio of motion-bone lengths (body / BVH); every motion bone keeps the body's length along the
-   BVH bone's direction; rig-geometry bones keep the body's rest offset, turned (``rescaled_targets``).
+   by the ratio of leg lengths (thigh + shin, body / BVH: strides keep their stance foot planted); every
+   motion bone keeps the body's length along the BVH bone's direction; rig-geometry bones keep the body's rest
+   offset, turned (``rescaled_targets``).
 4. **IK refinement.** The local rotations are refined (L-BFGS on a per-joint residual rotation) to put the
    22 joints on the rescaled targets, with the leaves' world orientation kept and a penalty outside the
    joint-limit table (``unihmr.data.synthetic.motion.limits``). The fit is per frame, batched.
@@ -62,6 +63,10 @@ BRANCHES = tuple(j for j in range(J) if len(CHILDREN[j]) > 1 and j not in GEOMET
 # Bones whose direction is motion (from a single-child, non-geometry joint): knees, ankles, head, elbows,
 # wrists. They keep the BVH direction; the report's bone-direction error compares them.
 COMPARED_BONES = tuple(j for j in BONES if BODY_PARENTS[j] not in GEOMETRY + BRANCHES)
+# The bones whose length ratio scales the pelvis path: thighs and shins, so that a stride keeps its stance foot
+# planted. With every motion bone (arms and neck too) the CC clips' path came out 12% long for their legs and the
+# stance foot slid forward at ~12% of the walking speed.
+LEG_BONES = tuple(BODY_JOINT_NAMES.index(name) for name in ('left_knee', 'right_knee', 'left_ankle', 'right_ankle'))
 ZERO_POSE_MAX_DEG = 30.0  # a rig's zero pose is used as the reference when its legs and spine are this upright
 LIMIT_TOLERANCE = np.radians(1.0)  # a joint angle counts as a violation beyond this
 
@@ -162,12 +167,12 @@ def rescaled_targets(positions: np.ndarray, rest_joints: np.ndarray, world: np.n
     A motion bone (``COMPARED_BONES``) keeps the body's length along the BVH bone. The other bones are rig
     geometry and keep the body's rest offset, turned: from a ``GEOMETRY`` joint by its aligned world rotation
     (``world`` (F, 22, 3, 3)), from the pelvis by the rotation that best maps its rest child offsets onto the
-    BVH ones in that frame. The pelvis path is scaled by the ratio of motion-bone lengths."""
+    BVH ones in that frame. The pelvis path is scaled by the ratio of leg lengths (``LEG_BONES``)."""
     rest_bones = rest_joints[1:] - rest_joints[list(BODY_PARENTS[1:])]
     bvh_bones = positions[:, 1:] - positions[:, list(BODY_PARENTS[1:])]
     bvh_length = np.linalg.norm(bvh_bones, axis=-1)
-    compared = [j - 1 for j in COMPARED_BONES]
-    scale = np.linalg.norm(rest_bones[compared], axis=-1).sum() / np.median(bvh_length[:, compared], axis=0).sum()
+    legs = [j - 1 for j in LEG_BONES]
+    scale = np.linalg.norm(rest_bones[legs], axis=-1).sum() / np.median(bvh_length[:, legs], axis=0).sum()
     targets = np.empty_like(positions)
     targets[:, PELVIS] = scale * positions[:, PELVIS]
     offsets = {}
