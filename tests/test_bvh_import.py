@@ -10,9 +10,10 @@ import torch
 
 from unihmr.body.embedded import EmbeddedSMPLX
 from unihmr.data.bvh.continuity import LEG, LEG_LENGTH, MAX_ROOT_SPEED, jumps, longest_span
+from unihmr.data.bvh.foot_slide import stance_foot_slide
 from unihmr.data.bvh.prepare import prepare_bvh
 from unihmr.data.bvh.reader import BVHFormatError, read_bvh
-from unihmr.data.bvh.retarget import IKSettings, limit_excess, mean_alignment, retarget
+from unihmr.data.bvh.retarget import IKSettings, limit_excess, mapped_skeleton, mean_alignment, retarget
 from unihmr.data.bvh.writer import write_bvh
 from unihmr.data.datasets.amass import find_amass_files, iter_amass_sequences
 from unihmr.data.synthetic.motion.limits import LIMITS, limit_violation, pose_to_rotvecs
@@ -148,6 +149,16 @@ def test_cc_excerpt_converts_with_bounded_error(body):
     # walking: the pelvis travels forward about 1.3 m/s over the half second
     speed = np.linalg.norm(np.diff(result.transl[:, [0, 2]], axis=0), axis=-1).sum() / 0.5
     assert 0.6 < speed < 2.5
+
+
+def test_cc_excerpt_stance_foot_slides_as_in_the_file(body):
+    # the pelvis path and the legs agree as they do in the BVH itself (0.04; 0.07 converted; 0.17 with the path 12%
+    # long, as before the path was scaled by the legs)
+    _, rest = body
+    motion = read_bvh(EXCERPT)
+    in_file = stance_foot_slide(mapped_skeleton(motion).positions / 100.0, 1.0 / motion.frame_time)  # centimetres
+    converted = retarget(motion, rest).report['stance_foot_slide']
+    assert 0.02 < in_file < 0.12 and abs(converted - in_file) < 0.05
 
 
 def test_mean_alignment_is_robust_to_an_outlier_clip():

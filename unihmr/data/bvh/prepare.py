@@ -107,9 +107,15 @@ def summarize(clips: dict) -> dict:
                 bone_direction_deg_p95_max=max(clip['bone_direction_deg']['p95'] for clip in clips.values()),
                 joint_position_mm_mean=weighted('joint_position_mm', 'mean'),
                 joint_position_mm_p95_max=max(clip['joint_position_mm']['p95'] for clip in clips.values()),
+                stance_foot_slide_median=_median_of_travelling(clips),
                 clips_cut_at_jumps=sum(clip.get('jumps', 0) > 0 for clip in clips.values()),
                 limit_violation_fraction=float(np.average([c['limit_violation_fraction'] for c in clips.values()],
                                                           weights=frames)))
+
+
+def _median_of_travelling(clips: dict):
+    slides = [clip['stance_foot_slide'] for clip in clips.values() if clip.get('stance_foot_slide') is not None]
+    return float(np.median(slides)) if slides else None
 
 
 __all__ = ['BVHFormatError', 'find_bvh_files', 'prepare_bvh', 'shared_alignments', 'summarize']

@@ -36,6 +36,7 @@ import torch
 from unihmr.body.base import KinematicTree
 from unihmr.body.embedded_shape import align_rotation
 from unihmr.body.joint_sets import BODY_JOINT_NAMES, BODY_PARENTS, NUM_BETAS
+from unihmr.data.bvh.foot_slide import stance_foot_slide
 from unihmr.data.bvh.reader import BVHFormatError, BVHMotion
 from unihmr.data.bvh.rigs import RIG_REST, RIGS, check_rig_map, detect_rig
 from unihmr.data.datasets.sequence_ops import rotation_to_y_up
@@ -353,6 +354,7 @@ def retarget(motion: BVHMotion, rest_joints: np.ndarray, rig='auto', rest: str =
         bone_direction_deg_aligned=_summary(_bone_direction_error(aligned_joints, positions)),
         bone_direction_deg=_summary(_bone_direction_error(fitted, positions)),
         joint_position_mm=_summary(1000 * np.linalg.norm(fitted - targets, axis=-1)),
+        stance_foot_slide=stance_foot_slide(fitted, 1.0 / motion.frame_time),
         limit_violation_fraction=float((excess > LIMIT_TOLERANCE).any(-1).mean()),
         limit_violation_max_deg=float(np.degrees(excess.max())),
         limit_violation_by_joint={name: round(float(share), 4) for name, share in
