@@ -9,7 +9,7 @@ import roma
 import torch
 
 from unihmr.body.embedded import EmbeddedSMPLX
-from unihmr.data.bvh.continuity import LEG, LEG_LENGTH, MAX_ROOT_SPEED, jumps, longest_span
+from unihmr.data.bvh.continuity import LEG_LENGTH, MAX_ROOT_SPEED, jumps, longest_span
 from unihmr.data.bvh.foot_slide import stance_foot_slide
 from unihmr.data.bvh.prepare import prepare_bvh
 from unihmr.data.bvh.reader import BVHFormatError, read_bvh
@@ -215,7 +215,7 @@ def test_longest_span_without_a_jump():
 def test_a_jump_is_a_root_speed_beyond_the_bound_for_the_clip_s_legs(body, factor, expected):
     _, rest = body
     centimetres = 100 * rest  # the file's unit must not matter
-    hip, knee, ankle = (centimetres[j] for j in LEG)
+    hip, knee, ankle = (centimetres[j] for j in (1, 4, 7))  # left hip, knee, ankle (the body is symmetric)
     legs = np.linalg.norm(hip - knee) + np.linalg.norm(knee - ankle)
     fps = 60.0
     step = factor * MAX_ROOT_SPEED / fps * legs / LEG_LENGTH  # centimetres per frame at factor x the bound

@@ -12,19 +12,19 @@ import dataclasses
 
 import numpy as np
 
-from unihmr.body.joint_sets import BODY_JOINT_NAMES
+from unihmr.body.joint_sets import BODY_PARENTS
 from unihmr.data.bvh.reader import BVHFormatError, BVHMotion
+from unihmr.data.bvh.retarget import LEG_BONES
 
 MAX_ROOT_SPEED = 15.0  # m/s: above a sprinter's top speed (~12 m/s)
 MAX_JOINT_SPEED = 50.0  # m/s: above the hand of a pitch (~40 m/s)
 LEG_LENGTH = 0.9  # m, hip to ankle of an adult
-LEG = tuple(BODY_JOINT_NAMES.index(name) for name in ('left_hip', 'left_knee', 'left_ankle'))
 
 
 def jumps(positions: np.ndarray, fps: float) -> np.ndarray:
     """(F, 22, 3) mapped joints (pelvis first), any unit -> (F - 1,) bool: frame f to f + 1 is a jump."""
-    hip, knee, ankle = (positions[:, j] for j in LEG)
-    leg = np.median(np.linalg.norm(hip - knee, axis=-1) + np.linalg.norm(knee - ankle, axis=-1))
+    bones = positions[:, list(LEG_BONES)] - positions[:, [BODY_PARENTS[j] for j in LEG_BONES]]  # thighs, shins
+    leg = np.median(np.linalg.norm(bones, axis=-1), axis=0).sum() / 2  # the legs of ``rescaled_targets``' scale
     speed = np.linalg.norm(np.diff(positions, axis=0), axis=-1) * fps * (LEG_LENGTH / max(leg, 1e-9))  # (F-1, 22)
     return (speed[:, 0] > MAX_ROOT_SPEED) | (speed.max(-1) > MAX_JOINT_SPEED)
 
