@@ -10,13 +10,16 @@ import torch
 
 from unihmr.body.embedded import EmbeddedSMPLX
 from unihmr.data.bvh.continuity import LEG_LENGTH, MAX_ROOT_SPEED, jumps, longest_span
+from unihmr.data.bvh.flat_foot import STANCE_HEIGHT, flat_foot_correction, stance_frames
 from unihmr.data.bvh.foot_slide import stance_foot_slide
-from unihmr.data.bvh.prepare import prepare_bvh
+from unihmr.data.bvh.prepare import prepare_bvh, shared_alignments
 from unihmr.data.bvh.reader import BVHFormatError, read_bvh
-from unihmr.data.bvh.retarget import IKSettings, limit_excess, mapped_skeleton, mean_alignment, retarget
+from unihmr.data.bvh.retarget import IKSettings, Skeleton, limit_excess, mapped_skeleton, mean_alignment, retarget
 from unihmr.data.bvh.writer import write_bvh
 from unihmr.data.datasets.amass import find_amass_files, iter_amass_sequences
+from unihmr.data.synthetic.motion.grounding import CONTACT_HEIGHT
 from unihmr.data.synthetic.motion.limits import LIMITS, limit_violation, pose_to_rotvecs
+from unihmr.data.synthetic.motion.rig import build_rig
 
 EXCERPT = Path(__file__).parent / 'fixtures' / 'bvh' / 'cmu_002_01_excerpt.bvh'
 TWO_JOINTS = """HIERARCHY
@@ -185,7 +188,10 @@ def test_prepared_files_read_back_through_amass(tmp_path, body):
         assert str(data['gender']) == 'neutral' and float(data['mocap_frame_rate']) == pytest.approx(60, rel=1e-3)
     root = tmp_path / 'out'
     seq = next(iter_amass_sequences(find_amass_files(root), root, EmbeddedSMPLX(), fps=60.0, ground=False))
-    result = retarget(read_bvh(EXCERPT), rest, alignment=None)
+    motion = read_bvh(EXCERPT)
+    alignments, _ = shared_alignments([motion], rest)
+    (alignment,) = alignments.values()  # one rig: the median of one clip, its feet made flat
+    result = retarget(motion, rest, alignment=alignment)
     expected = joints_of(model, result.global_orient, result.body_pose, result.transl)
     assert report['calibration']['rig 0']['rest'] == 'standing'
     np.testing.assert_allclose(seq['joints_w'], expected, atol=3e-3)  # z-up file, read back y up
@@ -203,6 +209,67 @@ def test_a_folder_of_two_rigs_keeps_each_rig_s_alignment(tmp_path, body):
     with np.load(tmp_path / 'out' / 'ours' / 'ours_01_stageii.npz') as data:
         poses = data['poses']
     np.testing.assert_allclose(poses[:, 3:66].reshape(-1, 21, 3), body_pose, atol=1e-4)  # exact: its zero pose
+
+
+def test_stance_frames_are_the_still_low_frames_of_a_foot():
+    # one foot (joints 7 ankle, 10 toe base) over 9 frames at 30 fps, legs of 0.9 m (file in metres): planted for
+    # frames 0-3, lifted 5 cm but still for 4-5 (above STANCE_HEIGHT), then sliding at 0.6 m/s on the floor
+    positions = np.tile(_standing_joints(), (9, 1, 1))
+    positions[4:6, [7, 10], 1] += 0.05
+    positions[6:, [7, 10], 2] += 0.02 * np.arange(1, 4)[:, None]
+    planted = stance_frames(positions, 30.0, 7, 10)
+    assert STANCE_HEIGHT < 0.05
+    assert planted.tolist() == [True, True, True, False, False, False, False, False, False]  # 3, 6: moving
+
+
+def _standing_joints():
+    """(22, 3): SMPL-X-like rest joints with thighs and shins of 0.45 m each (legs of 0.9 m), toe bases at y = 0."""
+    joints = np.zeros((22, 3))
+    for side, x in ((1, 0.1), (2, -0.1)):
+        joints[side] = [x, -0.1, 0]  # hips
+        joints[side + 3] = [x, -0.55, 0]  # knees
+        joints[side + 6] = [x, -1.0, 0]  # ankles
+        joints[side + 9] = [x, -1.07, 0.12]  # toe bases
+    return joints - [0, joints[:, 1].min(), 0]
+
+
+def test_flat_foot_correction_removes_a_constant_stance_tilt():
+    # planted ankles turned about the vertical frame by frame, under a rig-geometry tilt (12 deg toes down, 5 deg
+    # roll): the correction is that tilt's inverse, so every planted foot comes out as a pure turn
+    rng = np.random.default_rng(0)
+    frames = 40
+    yaw = roma.rotvec_to_rotmat(torch.as_tensor(rng.uniform(-np.pi, np.pi, (frames, 1)) * np.array([[0.0, 1.0, 0.0]])))
+    pitch, roll = (roma.rotvec_to_rotmat(torch.tensor(v, dtype=torch.float64)) for v in ([0.21, 0, 0], [0, 0, 0.087]))
+    tilt = pitch @ roll  # 12 deg toes down after 5 deg of roll about the foot's forward axis: heading unchanged
+    rotations = roma.random_rotmat((frames, 22), dtype=torch.float64).numpy()
+    rotations[:, [7, 8]] = (yaw @ tilt)[:, None].numpy()
+    positions = np.tile(_standing_joints(), (frames, 1, 1))  # still: every frame is a stance frame
+    skeleton = Skeleton(rotations, positions, rotations[0], positions[0], 'standing', '+y', 0.0)
+    alignment = np.tile(np.eye(3), (22, 1, 1))
+    corrected, report = flat_foot_correction([(skeleton, 30.0)], alignment)
+    for side, ankle, toe in (('left', 7, 10), ('right', 8, 11)):
+        np.testing.assert_allclose(corrected[ankle], tilt.T.numpy(), atol=1e-6)
+        np.testing.assert_allclose(corrected[toe], tilt.T.numpy(), atol=1e-6)
+        np.testing.assert_allclose(rotations[:, ankle] @ corrected[ankle], yaw.numpy(), atol=1e-6)
+        assert report[side]['stance_frames'] == frames and report[side]['correction_deg'] == pytest.approx(np.degrees(
+            roma.rotmat_to_rotvec(tilt).norm().item()))
+    np.testing.assert_array_equal(np.delete(corrected, [7, 8, 10, 11], 0), np.delete(alignment, [7, 8, 10, 11], 0))
+
+
+def test_cc_excerpt_planted_foot_stands_flat(tmp_path, body):
+    # the CC rig's standing reference left the feet plantarflexed (ankles 5 cm, toe bases 1-7 cm above their
+    # flat-foot heights at best, no contact ever); corrected on its stance frames, the planted (right) foot's toe
+    # base reaches its flat-foot height and the contact rule fires
+    report = prepare_bvh(EXCERPT, tmp_path / 'out', EmbeddedSMPLX(), progress=False)
+    right = report['calibration']['rig 0']['flat_feet']['right']
+    assert right['stance_frames'] >= 15 and 10.0 < right['correction_deg'] < 20.0
+    model = EmbeddedSMPLX()
+    root = tmp_path / 'out'
+    seq = next(iter_amass_sequences(find_amass_files(root), root, model, fps=60.0, ground=True))
+    rig = build_rig(model, seq['betas'])
+    lowest = seq['joints_w'][:, [8, 11], 1].min(0) - [rig.ankle_height[1], rig.ball_height[1]]
+    assert lowest[1] < CONTACT_HEIGHT and lowest[0] < 0.012
+    assert seq['contact'][:, 3].mean() > 0.15
 
 
 def test_longest_span_without_a_jump():

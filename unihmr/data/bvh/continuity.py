@@ -21,11 +21,16 @@ MAX_JOINT_SPEED = 50.0  # m/s: above the hand of a pitch (~40 m/s)
 LEG_LENGTH = 0.9  # m, hip to ankle of an adult
 
 
-def jumps(positions: np.ndarray, fps: float) -> np.ndarray:
-    """(F, 22, 3) mapped joints (pelvis first), any unit -> (F - 1,) bool: frame f to f + 1 is a jump."""
+def leg_scale(positions: np.ndarray) -> float:
+    """Metres per file unit for legs of ``LEG_LENGTH``: (F, 22, 3) mapped joints (any unit) -> scalar."""
     bones = positions[:, list(LEG_BONES)] - positions[:, [BODY_PARENTS[j] for j in LEG_BONES]]  # thighs, shins
     leg = np.median(np.linalg.norm(bones, axis=-1), axis=0).sum() / 2  # the legs of ``rescaled_targets``' scale
-    speed = np.linalg.norm(np.diff(positions, axis=0), axis=-1) * fps * (LEG_LENGTH / max(leg, 1e-9))  # (F-1, 22)
+    return LEG_LENGTH / max(leg, 1e-9)
+
+
+def jumps(positions: np.ndarray, fps: float) -> np.ndarray:
+    """(F, 22, 3) mapped joints (pelvis first), any unit -> (F - 1,) bool: frame f to f + 1 is a jump."""
+    speed = np.linalg.norm(np.diff(positions, axis=0), axis=-1) * fps * leg_scale(positions)  # (F-1, 22)
     return (speed[:, 0] > MAX_ROOT_SPEED) | (speed.max(-1) > MAX_JOINT_SPEED)
 
 
@@ -54,4 +59,4 @@ def trim_jumps(motion: BVHMotion, positions: np.ndarray) -> tuple:
                                positions=motion.positions[start:stop]), report
 
 
-__all__ = ['MAX_JOINT_SPEED', 'MAX_ROOT_SPEED', 'jumps', 'longest_span', 'trim_jumps']
+__all__ = ['MAX_JOINT_SPEED', 'MAX_ROOT_SPEED', 'jumps', 'leg_scale', 'longest_span', 'trim_jumps']

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from unihmr.data.bvh.continuity import trim_jumps
+from unihmr.data.bvh.flat_foot import flat_foot_correction
 from unihmr.data.bvh.reader import BVHFormatError, read_bvh
 from unihmr.data.bvh.retarget import clip_alignment, mapped_skeleton, mean_alignment, resolve_rig, retarget
 from unihmr.data.amass_format import amass_file_arrays
@@ -46,18 +47,20 @@ def rig_key(motion, rig='auto') -> str:
 
 def shared_alignments(motions, rest_joints: np.ndarray, rig='auto', rest: str = None) -> tuple:
     """Per rig (``rig_key``), the rest alignment shared by its clips that take it from a standing frame
-    (``mean_alignment``), and a report per rig; clips at their rig's zero pose need none (it is exact)."""
+    (``mean_alignment``, then the ankles turned so that planted feet stand flat: ``flat_foot_correction``), and a
+    report per rig; clips at their rig's zero pose need none (it is exact)."""
     groups = {}
     for motion in motions:
         skeleton = mapped_skeleton(motion, rig, rest)
         if skeleton.rest == 'standing':
-            groups.setdefault(rig_key(motion, rig), []).append(clip_alignment(skeleton, rest_joints)[0])
+            groups.setdefault(rig_key(motion, rig), []).append((skeleton, 1.0 / motion.frame_time))
     alignments, reports = {}, {}
     for number, (key, members) in enumerate(groups.items()):
-        alignments[key], spread = mean_alignment(members)
+        mean, spread = mean_alignment([clip_alignment(skeleton, rest_joints)[0] for skeleton, _ in members])
+        alignments[key], flat_feet = flat_foot_correction(members, mean)
         reports[f'rig {number}'] = dict(rest='standing', clips=len(members), first_joint=key.split(',')[0],
                                         spread_deg_median=float(np.median(spread)),
-                                        spread_deg_p95=float(np.percentile(spread, 95)))
+                                        spread_deg_p95=float(np.percentile(spread, 95)), flat_feet=flat_feet)
     return alignments, reports or dict(rest='zero')
 
 
