@@ -8,7 +8,7 @@ from unihmr.body import EmbeddedSMPLX
 from unihmr.body.joint_sets import FEET_JOINTS
 from unihmr.data.synthetic.motion import MOTION_FAMILIES, make_motion, sample_betas, sample_motion
 from unihmr.data.synthetic.motion.gait import GRAVITY
-from unihmr.data.synthetic.motion.grounding import contact_labels, sole_heights
+from unihmr.data.synthetic.motion.grounding import contact_labels, recorded_contact_labels, sole_heights
 from unihmr.data.synthetic.motion.limits import LIMITS, MANNEQUIN_LIMITS, limit_violation, matrices_to_pose
 from unihmr.data.synthetic.motion.rig import build_rig
 from unihmr.data.synthetic.np_rotations import rotvec_to_matrix
@@ -156,6 +156,22 @@ def test_contacts_come_from_the_feet(body, clips):
     planted = clips['walk'][0]['contact'].bool()[1:-1]
     speed = (feet[2:] - feet[:-2]).norm(dim=-1) / 2 * FPS
     assert speed[planted].max() < 0.3
+
+
+def test_recorded_contacts_follow_a_sloped_floor_and_a_raised_foot(body, clips):
+    # a procedural walk seen as a recording: its floor rising 2 cm per metre walked and its right foot planting
+    # 1.5 cm high (as the retargeted CMU walks do); the flat-floor rule loses the contacts, the local floor keeps them
+    motion = clips['walk'][0]
+    rig = build_rig(body, motion['betas'][0].numpy())
+    joints = motion['joints_w'].double().numpy().copy()
+    exact = contact_labels(joints, rig, FPS)
+    joints[..., 1] += 0.02 * np.linalg.norm(joints[:, :1, [0, 2]] - joints[:1, :1, [0, 2]], axis=-1)
+    joints[:, [2, 5, 8, 11], 1] += 0.015  # the right leg's joints (hip, knee, ankle, toe base)
+    assert np.ptp(joints[:, 0, 2]) > 2.0  # it walks 2 m or more: the floor rises 4 cm
+    recorded = recorded_contact_labels(joints, rig, FPS)
+    assert contact_labels(joints, rig, FPS).mean() < 0.5 * exact.mean()
+    assert (recorded == exact).mean() > 0.95 and recorded[exact == 1].mean() > 0.95
+    np.testing.assert_array_equal(recorded_contact_labels(motion['joints_w'].double().numpy(), rig, FPS)[exact == 1], 1)
 
 
 def test_flight_is_ballistic(body):

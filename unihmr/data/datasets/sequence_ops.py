@@ -8,7 +8,8 @@ scalars ``seq_id``, ``fps``, ``gravity_source``. Units and frames are those of t
 :func:`prepare_sequence` is the whole shared pipeline: drop non-finite frames (marked invalid, filled
 from the nearest finite frame), rotate the dataset's world to ours (y up), resample to the target fps,
 put the ground at y = 0 (the lowest mesh point of the sequence: assumes one flat floor), and add world
-joints and contact labels.
+joints and contact labels (``grounding.recorded_contact_labels``: the synthetic benchmark's speeds, heights
+against the local floor).
 """
 import warnings
 from typing import Optional
@@ -18,7 +19,7 @@ import roma
 import torch
 
 from unihmr.body.joint_sets import BODY_JOINT_NAMES, FEET_JOINTS
-from unihmr.data.synthetic.motion.grounding import contact_labels
+from unihmr.data.synthetic.motion.grounding import recorded_contact_labels
 from unihmr.data.synthetic.motion.rig import build_rig
 
 # per-frame key -> how it is resampled
@@ -209,9 +210,9 @@ def prepare_sequence(seq: dict, body_model, fps: float, up: str = 'y', ground: b
 
     ``up`` says where gravity-up is in the dataset's world (:func:`world_up`); the world is rotated by the
     smallest rotation taking it to +y. With ``ground`` the lowest mesh point, over the frames whose feet
-    joints are lowest, is put at y = 0. Contacts use the synthetic benchmark's rule
-    (``unihmr.data.synthetic.motion.grounding.contact_labels``: a feet joint within 1 cm of its flat-foot
-    height for these betas and slower than 0.3 m/s), so real and synthetic labels mean the same.
+    joints are lowest, is put at y = 0. Contacts: ``grounding.recorded_contact_labels`` (a feet joint slower
+    than 0.3 m/s, as the synthetic rule, and within 3 cm of the local floor: recorded feet never sit exactly at
+    the body's flat-foot height, nor on one level floor).
     """
     seq = {key: (np.asarray(value, dtype=np.float64) if isinstance(value, np.ndarray)
                  and value.dtype.kind == 'f' else value) for key, value in seq.items()}
@@ -227,5 +228,5 @@ def prepare_sequence(seq: dict, body_model, fps: float, up: str = 'y', ground: b
         lowest = np.argsort(feet_height)[:GROUND_FRAMES]
         vertices = body_model(**body_inputs(seq, lowest), return_verts=True).vertices
         seq = shift_up(seq, -float(vertices[..., 1].min()))
-    seq['contact'] = contact_labels(seq['joints_w'], build_rig(body_model, seq['betas']), fps)
+    seq['contact'] = recorded_contact_labels(seq['joints_w'], build_rig(body_model, seq['betas']), fps)
     return seq

@@ -13,6 +13,13 @@ So an ankle is in contact while the heel is down (it is released within a few de
 toe-base joint while the forefoot is down; a foot low but moving (a shuffle) or still but lifted is not.
 A single frame without contact between two contact frames (the heel rocking down after a heel strike) is
 labelled in contact.
+
+Recorded motion (mocap fits, retargeted BVH) never puts a foot exactly at the body's flat-foot height, nor on
+one flat floor: the retargeted CMU feet plant 0.5-3 cm above it, one side higher than the other, and the planted
+feet of some walks rise 1-3 cm per metre travelled (a capture floor not quite level). ``recorded_contact_labels``
+therefore measures height against the *local floor*: the lowest feet-joint offset above flat-foot height within
+``LOCAL_FLOOR_SECONDS`` of the frame; a feet joint is low within ``RECORDED_CONTACT_HEIGHT`` of it, and still by
+the same speeds (``unihmr.data.datasets.sequence_ops.prepare_sequence`` labels real sequences so).
 """
 import numpy as np
 import torch
@@ -24,6 +31,8 @@ from .rig import Rig
 CONTACT_HEIGHT = 0.005  # m above the joint's flat-foot height
 CONTACT_SPEED = 0.3  # m/s
 CONTACT_VERTICAL_SPEED = 0.1  # m/s
+LOCAL_FLOOR_SECONDS = 0.5  # recorded motion: the local floor is the lowest foot within this many seconds
+RECORDED_CONTACT_HEIGHT = 0.03  # m above the local floor (recorded motion)
 
 
 def joint_velocity(positions: np.ndarray, fps: float) -> np.ndarray:
@@ -36,15 +45,37 @@ def joint_velocity(positions: np.ndarray, fps: float) -> np.ndarray:
     return (padded[2:] - padded[:-2]) / span * fps
 
 
+def flat_heights(rig: Rig) -> np.ndarray:
+    """(4,) heights of the feet joints (``FEET_JOINT_NAMES`` order) when the feet stand flat on the ground."""
+    flat = {'ankle': rig.ankle_height, 'foot': rig.ball_height}
+    return np.array([flat[name.split('_')[1]][0 if name.startswith('left') else 1] for name in FEET_JOINT_NAMES])
+
+
+def _still(feet: np.ndarray, fps: float) -> np.ndarray:
+    velocity = joint_velocity(feet, fps)
+    return (np.linalg.norm(velocity, axis=-1) < CONTACT_SPEED) & (np.abs(velocity[..., 1]) < CONTACT_VERTICAL_SPEED)
+
+
+def recorded_contact_labels(joints: np.ndarray, rig: Rig, fps: float) -> np.ndarray:
+    """Contact (T, 4) in {0, 1} (float32) of recorded motion, against the local floor (module docstring).
+
+    joints (T, 22, 3) world joints, y up."""
+    offsets = joints[:, list(FEET_JOINTS), 1] - flat_heights(rig)  # (T, 4) above flat-foot height
+    reach = int(round(LOCAL_FLOOR_SECONDS * fps))
+    lowest = np.pad(offsets.min(-1), reach, mode='edge')
+    floor = np.lib.stride_tricks.sliding_window_view(lowest, 2 * reach + 1).min(-1)  # (T,)
+    return _fill_single_gaps((offsets - floor[:, None] < RECORDED_CONTACT_HEIGHT) & _still(joints[:, list(FEET_JOINTS)], fps))
+
+
 def contact_labels(joints: np.ndarray, rig: Rig, fps: float) -> np.ndarray:
     """Contact (T, 4) in {0, 1} (float32) from world joints (T, 22, 3), y up, ground at y = 0."""
     feet = joints[:, list(FEET_JOINTS)]
-    flat = {'ankle': rig.ankle_height, 'foot': rig.ball_height}
-    rest = np.array([flat[name.split('_')[1]][0 if name.startswith('left') else 1] for name in FEET_JOINT_NAMES])
-    low = feet[..., 1] - rest < CONTACT_HEIGHT
-    velocity = joint_velocity(feet, fps)
-    still = (np.linalg.norm(velocity, axis=-1) < CONTACT_SPEED) & (np.abs(velocity[..., 1]) < CONTACT_VERTICAL_SPEED)
-    contact = low & still
+    return _fill_single_gaps((feet[..., 1] - flat_heights(rig) < CONTACT_HEIGHT) & _still(feet, fps))
+
+
+def _fill_single_gaps(contact: np.ndarray) -> np.ndarray:
+    """(T, 4) bool -> float32, a single frame without contact between two contact frames set in contact."""
+    contact = contact.copy()
     contact[1:-1] |= contact[:-2] & contact[2:]
     return contact.astype(np.float32)
 
