@@ -133,3 +133,11 @@ def test_demo_on_a_keypoint_file_and_a_bad_one(trained, tmp_path):
                    '--work-dir', str(tmp_path / 'bad_out')], tool='demo.py')
     assert failed.returncode == 2 and "missing keys ['K']" in failed.stderr and 'Traceback' not in failed.stderr
     assert not (tmp_path / 'bad_out' / 'recovered.npz').exists()
+
+
+def test_codec_statistics_spread_over_the_dataset():
+    # a dataset listing its windows clip by clip: the statistics' windows span all of it, not its first clips
+    from unihmr.apis.codec_stats import stats_indices
+    assert stats_indices(1000, 4) == [0, 333, 666, 999]
+    assert stats_indices(20000, 256)[-1] == 19999 and len(stats_indices(20000, 256)) == 256
+    assert stats_indices(3, 256) == [0, 1, 2] and stats_indices(0, 8) == []
