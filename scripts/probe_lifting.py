@@ -10,7 +10,6 @@ Not a shipped method: it has no root, no world motion and no SMPL-X output; it m
     UNIHMR_REAL_MOTION=data/cmu_amass .venv/bin/python scripts/probe_lifting.py --windows 2000 --synthetic --iters 3000
 """
 import argparse
-import time
 
 import roma
 import torch
@@ -22,6 +21,8 @@ from unihmr.data.datasets.in_memory import materialize
 from unihmr.evaluation.metrics.camera import pa_mpjpe
 from unihmr.geometry.camera import box_normalized_points
 from unihmr.registry import DATASETS
+
+from probe_loop import run_probe  # scripts/probe_loop.py
 
 NUM_INPUTS, NUM_JOINTS = 17 * 3, 22
 
@@ -77,20 +78,16 @@ def main() -> None:
     x, joints, betas = (torch.cat(field) for field in zip(*parts))
     x_val, joints_val, betas_val = inputs_and_joints(materialize(DATASETS.build(cfg.real_clean), 'held out'), body)
     model = Lifter(body, args.fk, kernel=args.kernel)
-    optimizer = torch.optim.AdamW(model.parameters(), 1e-3, weight_decay=1e-4)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, 1e-3, total_steps=args.iters)
-    start = time.time()
-    for step in range(args.iters):
+
+    def batch_loss():
         index = torch.randint(0, len(x), (32,))
-        loss = (model(x[index], betas[index]) - joints[index]).norm(dim=-1).mean()
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        schedule.step()
-        if (step + 1) % 500 == 0:
-            with torch.no_grad():
-                error = pa_mpjpe(model(x_val, betas_val).flatten(0, 1), joints_val.flatten(0, 1)).mean()
-            print(f'{step + 1} iterations, {time.time() - start:.0f} s: held-out real clean PA-MPJPE {error:.2f} mm')
+        return (model(x[index], betas[index]) - joints[index]).norm(dim=-1).mean()
+
+    def report():
+        error = pa_mpjpe(model(x_val, betas_val).flatten(0, 1), joints_val.flatten(0, 1)).mean()
+        return f'held-out real clean PA-MPJPE {error:.2f} mm'
+
+    run_probe(model, batch_loss, args.iters, report)
 
 
 if __name__ == '__main__':

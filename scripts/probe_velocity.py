@@ -11,7 +11,6 @@ hold and what a loss does with the mix's speed distribution.
     UNIHMR_REAL_MOTION=data/cmu_amass .venv/bin/python scripts/probe_velocity.py --data mix --loss mse
 """
 import argparse
-import time
 
 import numpy as np
 import torch
@@ -24,6 +23,8 @@ from unihmr.geometry import heading_rotation, velocity_from_trajectory
 from unihmr.geometry.camera import box_normalized_points
 from unihmr.geometry.rotations import axis_angle_to_matrix
 from unihmr.registry import DATASETS
+
+from probe_loop import run_probe  # scripts/probe_loop.py
 
 FPS = 30.0
 
@@ -71,24 +72,19 @@ def main() -> None:
     model = nn.Sequential(nn.Conv1d(x.shape[-1], width, 9, padding=4), nn.GELU(),
                           nn.Conv1d(width, width, 9, padding=4), nn.GELU(),
                           nn.Conv1d(width, width, 9, padding=4), nn.GELU(), nn.Conv1d(width, 3, 1))
-    optimizer = torch.optim.AdamW(model.parameters(), 1e-3, weight_decay=1e-4)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, 1e-3, total_steps=args.iters)
-    start = time.time()
-    for step in range(args.iters):
+
+    def batch_loss():
         index = torch.randint(0, len(x), (32,))
         error = model(x[index].transpose(1, 2)).transpose(1, 2) - velocity[index]
-        loss = error.square().mean() if args.loss == 'mse' else error.abs().mean()
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        schedule.step()
-        if (step + 1) % 500 == 0:
-            with torch.no_grad():
-                fits = {name: speed_fit(model(inputs.transpose(1, 2)).transpose(1, 2), true)
-                        for name, (inputs, true) in evaluations.items()}
-            print(f'{args.data} {args.loss} {step + 1} iterations, {time.time() - start:.0f} s: ' +
-                  '; '.join(f'{name}: forward speed corr {c:.2f} slope {s:.2f}' for name, (c, s) in fits.items()),
-                  flush=True)
+        return error.square().mean() if args.loss == 'mse' else error.abs().mean()
+
+    def report():
+        fits = {name: speed_fit(model(inputs.transpose(1, 2)).transpose(1, 2), true)
+                for name, (inputs, true) in evaluations.items()}
+        return f'{args.data}, {args.loss}: ' + '; '.join(
+            f'{name}: forward speed corr {c:.2f} slope {s:.2f}' for name, (c, s) in fits.items())
+
+    run_probe(model, batch_loss, args.iters, report)
 
 
 if __name__ == '__main__':
