@@ -141,3 +141,25 @@ def test_codec_statistics_spread_over_the_dataset():
     assert stats_indices(1000, 4) == [0, 333, 666, 999]
     assert stats_indices(20000, 256)[-1] == 19999 and len(stats_indices(20000, 256)) == 256
     assert stats_indices(3, 256) == [0, 1, 2] and stats_indices(0, 8) == []
+
+
+def test_fit_codec_stats_reads_the_spread_windows(monkeypatch):
+    # the windows fit_codec_stats hands to its loader are stats_indices', not the dataset's first ones
+    from mmengine.config import Config
+
+    import unihmr.apis.codec_stats as codec_stats
+    seen = {}
+
+    class Stop(Exception):
+        pass
+
+    def record(dataset, indices):
+        seen['indices'] = list(indices)
+        raise Stop
+
+    monkeypatch.setattr(codec_stats, 'Subset', record)
+    monkeypatch.setattr(codec_stats.DATASETS, 'build', lambda cfg: list(range(1000)))
+    cfg = Config(dict(train_dataloader=dict(dataset=dict(type='AnyDataset')), codec_stats=dict(num_windows=4)))
+    with pytest.raises(Stop):
+        codec_stats.fit_codec_stats(None, cfg)
+    assert seen['indices'] == [0, 333, 666, 999]

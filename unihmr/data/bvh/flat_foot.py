@@ -3,7 +3,7 @@
 A rig's ankle-to-toe bone is rig geometry (``retarget.GEOMETRY``): at a standing reference frame the SMPL-X ankle
 is taken neutral, so the foot comes out as flat as the BVH foot happens to be in that frame, and the most upright
 frame of a clip is often mid-swing. In the Character-Creator conversion of the CMU clips the shared alignment left
-every SMPL-X foot plantarflexed by about 12 degrees: a subject standing still stood on the toe tips, the ankles
+every SMPL-X foot plantarflexed by about 14 degrees: a subject standing still stood on the toe tips, the ankles
 4-6 cm and the toe bases 2-4 cm above their flat-foot heights in every frame, and the contact rule
 (``unihmr.data.synthetic.motion.grounding``) never fired on real motion.
 

@@ -60,11 +60,12 @@ def recorded_contact_labels(joints: np.ndarray, rig: Rig, fps: float) -> np.ndar
     """Contact (T, 4) in {0, 1} (float32) of recorded motion, against the local floor (module docstring).
 
     joints (T, 22, 3) world joints, y up."""
-    offsets = joints[:, list(FEET_JOINTS), 1] - flat_heights(rig)  # (T, 4) above flat-foot height
+    feet = joints[:, list(FEET_JOINTS)]
+    offsets = feet[..., 1] - flat_heights(rig)  # (T, 4) above flat-foot height
     reach = int(round(LOCAL_FLOOR_SECONDS * fps))
     lowest = np.pad(offsets.min(-1), reach, mode='edge')
     floor = np.lib.stride_tricks.sliding_window_view(lowest, 2 * reach + 1).min(-1)  # (T,)
-    return _fill_single_gaps((offsets - floor[:, None] < RECORDED_CONTACT_HEIGHT) & _still(joints[:, list(FEET_JOINTS)], fps))
+    return _fill_single_gaps((offsets - floor[:, None] < RECORDED_CONTACT_HEIGHT) & _still(feet, fps))
 
 
 def contact_labels(joints: np.ndarray, rig: Rig, fps: float) -> np.ndarray:
