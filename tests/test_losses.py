@@ -56,6 +56,22 @@ def test_joint_offset_of_one_centimetre(batch, codec):
     assert CameraJointLoss(weight=3.0, align=None).weighted(inputs).item() == pytest.approx(0.03, rel=1e-4)
 
 
+def test_branch_source_reads_the_joint_position_fields_not_the_rotations(batch, codec):
+    """source='branch' measures the codec's pelvis-relative joint branch against the GT: 1 cm on every non-pelvis
+    joint gives 1 cm x 21/22 (the pelvis is 0 in both), whatever the posed rotations say."""
+    joints = torch.randn(2, 8, 22, 3) + torch.tensor([0.0, 0.0, 4.0])
+    branch = joints - joints[..., :1, :]
+    branch[..., 1:, 0] += 0.01
+    far_rotations = joints + torch.randn(2, 8, 22, 3)  # the posed joints: nowhere near
+    inputs = _inputs(codec, batch, pred=dict(joints_c=far_rotations, joints_rel_c=branch), gt=dict(joints_c=joints))
+    assert CameraJointLoss(source='branch')(inputs).item() == pytest.approx(0.01 * 21 / 22, rel=1e-4)
+    assert CameraJointLoss()(inputs).item() > 0.5
+    with pytest.raises(ValueError, match='joint-position fields'):
+        CameraJointLoss(source='branch')(_inputs(codec, batch, pred=dict(joints_c=joints), gt=dict(joints_c=joints)))
+    with pytest.raises(ValueError, match="align='pelvis'"):
+        CameraJointLoss(source='branch', align=None)
+
+
 def test_reprojection_offset_in_box_units(batch, codec):
     K = batch['K']
     depth = 5.0

@@ -134,23 +134,37 @@ class NormalizedTargetLoss(LossTerm):
 class CameraJointLoss(LossTerm):
     """Camera-space 3D joints (B, T, 22, 3): ``align='pelvis'`` subtracts joint 0 of each, ``None`` is absolute.
     ``joints``: 'all', or 'torso' / 'non_torso' / 'anchor' of the codec's ``torso_split`` (a torso-root anchor
-    uses 'anchor': the torso joints and the joints its rotations place)."""
+    uses 'anchor': the torso joints and the joints its rotations place). ``source``: 'fk' poses the predicted
+    rotations; 'branch' reads the codec's joint-position fields instead (``pred['joints_rel_c']``, pelvis relative,
+    so ``align='pelvis'``): direct supervision of the joint-position branch, as a lifting network has."""
 
     needs_body = True
 
-    def __init__(self, weight: float = 1.0, align: str = 'pelvis', distance: str = 'l1', joints: str = 'all'):
+    def __init__(self, weight: float = 1.0, align: str = 'pelvis', distance: str = 'l1', joints: str = 'all',
+                 source: str = 'fk'):
         super().__init__(weight)
         if align not in ('pelvis', None):
             raise ValueError(f"align: expected 'pelvis' or None, got {align!r}")
-        self.align, self.distance, self.joints = align, distance, check_joint_set(joints)
+        if source not in ('fk', 'branch') or (source == 'branch' and align != 'pelvis'):
+            raise ValueError(f"source: expected 'fk', or 'branch' with align='pelvis'; got {source!r}, {align!r}")
+        self.align, self.distance, self.joints, self.source = align, distance, check_joint_set(joints), source
 
     def _points(self, out: dict) -> torch.Tensor:
         return out['joints_c']
 
+    def _predicted(self, inputs: LossInputs) -> torch.Tensor:
+        """Predicted points (B, T, N, 3), pelvis relative when ``align='pelvis'``."""
+        if self.source == 'branch':
+            if 'joints_rel_c' not in inputs.pred:
+                raise ValueError("CameraJointLoss(source='branch'): the codec layout has no joint-position fields "
+                                 "('joints_torso', 'joints_non_torso')")
+            return inputs.pred['joints_rel_c']
+        pred = self._points(inputs.pred)
+        return pred - inputs.pred['joints_c'][..., :1, :] if self.align == 'pelvis' else pred
+
     def forward(self, inputs: LossInputs) -> torch.Tensor:
-        pred, gt = self._points(inputs.pred), self._points(inputs.gt)
+        pred, gt = self._predicted(inputs), self._points(inputs.gt)
         if self.align == 'pelvis':
-            pred = pred - inputs.pred['joints_c'][..., :1, :]
             gt = gt - inputs.gt['joints_c'][..., :1, :]
         mask = inputs.valid.unsqueeze(-1)
         if self.joints != 'all':
