@@ -107,7 +107,7 @@ model = dict(
 model_width = 128
 optim_wrapper = dict(
     clip_grad=dict(max_norm=1.0),
-    optimizer=dict(lr=0.0005, type='AdamW', weight_decay=0.0001))
+    optimizer=dict(lr=0.001, type='AdamW', weight_decay=0.0001))
 param_scheduler = [
     dict(begin=0, by_epoch=False, end=200, start_factor=0.1, type='LinearLR'),
     dict(
@@ -319,4 +319,4 @@ visualizer = dict(
         dict(type='LocalVisBackend'),
         dict(type='TensorboardVisBackend'),
     ])
-work_dir = 'outputs/train/gvhmr_cpu_keypoints_mixed_v2'
+work_dir = 'outputs/s26/kp_full'
