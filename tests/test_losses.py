@@ -70,6 +70,8 @@ def test_branch_source_reads_the_joint_position_fields_not_the_rotations(batch, 
         CameraJointLoss(source='branch')(_inputs(codec, batch, pred=dict(joints_c=joints), gt=dict(joints_c=joints)))
     with pytest.raises(ValueError, match="align='pelvis'"):
         CameraJointLoss(source='branch', align=None)
+    with pytest.raises(ValueError, match='vertices have none'):
+        LOSSES.build(dict(type='CameraVertexLoss', source='branch'))
 
 
 def test_reprojection_offset_in_box_units(batch, codec):

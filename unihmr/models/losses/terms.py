@@ -147,6 +147,8 @@ class CameraJointLoss(LossTerm):
             raise ValueError(f"align: expected 'pelvis' or None, got {align!r}")
         if source not in ('fk', 'branch') or (source == 'branch' and align != 'pelvis'):
             raise ValueError(f"source: expected 'fk', or 'branch' with align='pelvis'; got {source!r}, {align!r}")
+        if source == 'branch' and self.needs_vertices:
+            raise ValueError(f"{type(self).__name__}: source='branch' is a joint-position branch; vertices have none")
         self.align, self.distance, self.joints, self.source = align, distance, check_joint_set(joints), source
 
     def _points(self, out: dict) -> torch.Tensor:
