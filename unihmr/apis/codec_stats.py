@@ -12,7 +12,7 @@ import torch
 from mmengine.logging import print_log
 from torch.utils.data import DataLoader, Subset
 
-from unihmr.body.posing import with_camera_joints
+from unihmr.body.posing import with_camera_joints, with_world_joints
 from unihmr.data.collate import collate_windows
 from unihmr.registry import DATASETS
 
@@ -44,11 +44,13 @@ def fit_codec_stats(model, cfg) -> dict:
     batches = list(loader)
     codecs = _codecs(model)
     body_model = getattr(model, 'module', model).body_model
-    with_joints = None
+    posed = {}  # joint-position fields encode GT joints: camera-frame (GVHMR) or world-frame (RoHM)
     for name, codec in codecs.items():
-        if getattr(codec, 'needs_joints', False):  # joint-position fields encode GT camera joints
-            with_joints = with_joints or [with_camera_joints(batch, body_model) for batch in batches]
-        codec.compute_stats(with_joints if getattr(codec, 'needs_joints', False) else batches)
+        for flag, pose in (('needs_joints', with_camera_joints), ('needs_world_joints', with_world_joints)):
+            if getattr(codec, flag, False) and flag not in posed:
+                posed[flag] = [pose(batch, body_model) for batch in batches]
+        flag = next((flag for flag in posed if getattr(codec, flag, False)), None)
+        codec.compute_stats(posed[flag] if flag else batches)
         print_log(f'{name}: statistics from {count} training windows (dim {codec.dim})', logger='current')
     return codecs
 

@@ -22,3 +22,14 @@ def with_camera_joints(batch: dict, body_model) -> dict:
                      betas=sequence_betas(params['betas'], batch.get('valid')), transl=params['transl_c'],
                      return_verts=False)
     return dict(batch, joints_c=out.joints)
+
+
+@torch.no_grad()
+def with_world_joints(batch: dict, body_model) -> dict:
+    """A shallow copy of ``batch`` with ``joints_w`` (B, T, 22, 3): the body joints of its world-frame ``smpl_params``
+    (what RoHM's codec encodes), posed with the per-sequence shape."""
+    params = batch['smpl_params']
+    out = body_model(global_orient=params['global_orient_w'], body_pose=params['body_pose'],
+                     betas=sequence_betas(params['betas'], batch.get('valid')), transl=params['transl_w'],
+                     return_verts=False)
+    return dict(batch, joints_w=out.joints)

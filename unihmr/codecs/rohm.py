@@ -140,6 +140,8 @@ class RoHMCodec(Codec):
                          min_std=min_std)
         self.traj_mask_abs = self.field_mask(ABS_TRAJ_FIELDS)
 
+    needs_world_joints = True  # encoding reads batch['joints_w'] (``body.posing.with_world_joints``)
+
     @property
     def traj_dim(self) -> int:
         return sum(size for name, size in self.fields.items() if name in TRAJ_FIELDS)
@@ -197,6 +199,27 @@ class RoHMCodec(Codec):
         traj = trajectory_fields(*(raw[name] for name in ABS_TRAJ_FIELDS))
         parts = dict(raw, **{name: value for name, value in traj.items() if name in self.fields})
         return self.normalize(self.join(parts))
+
+    def coordinate_mask(self, vis: torch.Tensor) -> torch.Tensor:
+        """Per-joint visibility (B, T, 22) -> per-coordinate mask (B, T, dim) bool (M_R and M_P of section 3): the
+        trajectory follows the pelvis; joint positions, velocities and rotations follow their joint; betas are
+        always kept; contact never (the release zeroes input contacts)."""
+        vis = check_tensor('vis', vis, (None, None, NUM_BODY_JOINTS), floating=False).bool()
+        per_field = dict(
+            local_joints=vis.repeat_interleave(3, -1), local_joint_vel=vis.repeat_interleave(3, -1),
+            body_pose=vis[..., 1:].repeat_interleave(6, -1), betas=torch.ones_like(vis[..., :1]).expand(-1, -1, NUM_BETAS),
+            contact=torch.zeros_like(vis[..., :1]).expand(-1, -1, NUM_CONTACTS))
+        pelvis = vis[..., :1]
+        parts = {name: per_field.get(name, pelvis.expand(-1, -1, size)) for name, size in self.fields.items()}
+        return self.join(parts)
+
+    def canonical_params(self, x: torch.Tensor) -> dict:
+        """Normalised (B, T, dim) -> body-model arguments in the canonical frame (``global_orient``, ``transl``,
+        ``body_pose`` axis-angle (B, T, 21, 3), ``betas``), differentiable."""
+        raw = self.split(self.denormalize(x))
+        pose = rot6d_to_matrix(raw['body_pose'].reshape(*x.shape[:2], NUM_BODY_POSE, 6))
+        return dict(global_orient=matrix_to_axis_angle(rot6d_to_matrix(raw['global_orient'])), transl=raw['transl'],
+                    body_pose=matrix_to_axis_angle(pose), betas=raw['betas'])
 
     # -------------------------------------------------------------------------------- decoding
     def decode(self, x: torch.Tensor, batch: dict, frame: dict = None, body_model=None, t_w2c=None) -> dict:

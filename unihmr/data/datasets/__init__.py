@@ -5,10 +5,12 @@ Importing this package registers the datasets in ``unihmr.registry.DATASETS``. S
 ``AMASSDataset`` (SMPL-X ``*_stageii.npz``, observed by the synthetic pipeline), ``ThreeDPWDataset``
 (sequence ``.pkl``), ``EMDBDataset`` (``*_data.pkl``); each also reads the cached form written by
 ``tools/prepare_<dataset>.py``. ``MixedMotionDataset`` draws from several at fixed ratios; ``InMemoryDataset``
-keeps any of them in memory.
+keeps any of them in memory. ``CorruptedMotionDataset`` adds noisy, occluded 3D motion to any of them (RoHM's
+3D-observation inputs).
 """
 from unihmr.data.datasets.amass import AMASSDataset
 from unihmr.data.datasets.base import MotionWindowDataset
+from unihmr.data.datasets.corrupted import CorruptedMotionDataset
 from unihmr.data.datasets.emdb import EMDBDataset
 from unihmr.data.datasets.format_checks import DatasetFormatError
 from unihmr.data.datasets.in_memory import InMemoryDataset
@@ -16,5 +18,5 @@ from unihmr.data.datasets.mixed import MixedMotionDataset
 from unihmr.data.datasets.synthetic import CachedSyntheticDataset, SyntheticMotionDataset
 from unihmr.data.datasets.threedpw import ThreeDPWDataset
 
-__all__ = ['AMASSDataset', 'CachedSyntheticDataset', 'DatasetFormatError', 'EMDBDataset', 'InMemoryDataset',
+__all__ = ['AMASSDataset', 'CachedSyntheticDataset', 'CorruptedMotionDataset', 'DatasetFormatError', 'EMDBDataset', 'InMemoryDataset',
            'MixedMotionDataset', 'MotionWindowDataset', 'SyntheticMotionDataset', 'ThreeDPWDataset']

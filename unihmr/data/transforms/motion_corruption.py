@@ -11,15 +11,14 @@ supp. B.1; section 5.3; ``shared/specs/rohm.md``, "Training" and "Evaluation").
   ``span_fraction`` of the frames: Occ-10 %); ``'visibility'`` (the window's own ``vis``: the synthetic benchmark's
   occlusion, our stand-in for the release's "real occlusion masks"). :func:`mixed_occlusion_mask` draws one scheme
   per sequence from a dict of probabilities.
-- :class:`CorruptedMotionDataset`: any dataset's windows with ``motion_obs`` (the corrupted world parameters) and
-  ``vis`` replaced by the mask: the Occ-L / Occ-10 % test sets, reproducible per window index.
+``data.datasets.corrupted.CorruptedMotionDataset`` applies them to a dataset's windows (the Occ-L / Occ-10 % test
+sets).
 """
 from typing import Optional
 
 import torch
 
 from unihmr.body.joint_sets import BODY_JOINT_NAMES, NUM_BODY_JOINTS
-from unihmr.registry import DATASETS
 
 LOWER_BODY = tuple(BODY_JOINT_NAMES.index(name) for name in (
     'left_hip', 'right_hip', 'left_knee', 'right_knee', 'left_ankle', 'right_ankle', 'left_foot', 'right_foot'))
@@ -87,40 +86,3 @@ def mixed_occlusion_mask(probabilities: dict, shape: tuple, vis: Optional[torch.
                            generator=generator, **options) for b, pick in enumerate(picks)]
     mask = torch.cat(rows, dim=0)
     return mask.to(device) if device is not None else mask
-
-
-@DATASETS.register_module()
-class CorruptedMotionDataset(torch.utils.data.Dataset):
-    """A dataset's windows as RoHM's 3D-observation inputs (paper section 5.3).
-
-    Each window gains ``motion_obs``: dict of the world parameters ``WORLD_PARAMS`` with noise of ``level``, and
-    ``vis`` becomes the visibility of ``occlusion`` (so the metrics' visible / occluded split is the input's). The
-    noise and mask of window i depend only on (``seed``, i).
-
-    Args:
-        dataset: the wrapped dataset (config or object); its windows must hold ``smpl_params`` and ``vis``.
-        level: noise level k. occlusion: a scheme of ``SCHEMES``. span_fraction: ``'frame_span'``'s fraction.
-    """
-
-    def __init__(self, dataset, level: float = 3.0, occlusion: str = 'lower_body', span_fraction: float = 0.1,
-                 seed: int = 0):
-        self.dataset = DATASETS.build(dataset) if isinstance(dataset, dict) else dataset
-        if occlusion not in SCHEMES:
-            raise ValueError(f'CorruptedMotionDataset occlusion: unknown {occlusion!r}; known: {SCHEMES}')
-        if level < 0:
-            raise ValueError(f'CorruptedMotionDataset level: expected >= 0, got {level}')
-        self.level, self.occlusion, self.span_fraction, self.seed = float(level), occlusion, span_fraction, int(seed)
-
-    def __len__(self) -> int:
-        return len(self.dataset)
-
-    def __getitem__(self, index: int) -> dict:
-        window = dict(self.dataset[index])
-        generator = torch.Generator().manual_seed(self.seed * 1_000_003 + int(index))
-        params = {name: window['smpl_params'][name][None] for name in WORLD_PARAMS}
-        noisy = add_parameter_noise(params, self.level, generator)
-        vis = occlusion_mask(self.occlusion, (1, params['betas'].shape[1]), window['vis'][None], self.span_fraction,
-                             generator)
-        window['motion_obs'] = {name: value[0] for name, value in noisy.items()}
-        window['vis'] = vis[0]
-        return window
