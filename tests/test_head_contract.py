@@ -12,16 +12,18 @@ import pytest
 import torch
 
 from unihmr.apis.config import load_config
-from unihmr.body.posing import with_camera_joints
+from unihmr.body.posing import with_camera_joints, with_world_joints
 from unihmr.data.collate import collate_windows
 from unihmr.data.datasets.synthetic import SyntheticMotionDataset
+from unihmr.data.transforms.motion_corruption import WORLD_PARAMS
 import unihmr.models.heads  # noqa: F401  (registers every head)
 from unihmr.models.estimate import PARAM_NAMES, Estimate
 from unihmr.registry import HEADS, MODELS
 
 FEAT = 16
 CONFIGS = ['configs/gvhmr/gvhmr_cpu_synthetic.py', 'configs/factorizedhmr/factorizedhmr_cpu_synthetic.py',
-           'configs/scorehmr/scorehmr_prior_cpu_synthetic.py', 'configs/scorehmr/gvhmr_scorehmr_cpu_synthetic.py']
+           'configs/scorehmr/scorehmr_prior_cpu_synthetic.py', 'configs/scorehmr/gvhmr_scorehmr_cpu_synthetic.py',
+           'configs/rohm/rohm_cpu_mixed.py', 'configs/rohm/mdm_cpu_mixed.py', 'configs/rohm/gvhmr_rohm_cpu_keypoints_mixed.py']
 STAGES = [(config, index) for config in CONFIGS for index in range(len(load_config(config).model['stages']))]
 IDS = [f"{config.split('/')[-1][:-3]}:{load_config(config).model['stages'][index]['name']}" for config, index in STAGES]
 
@@ -37,6 +39,9 @@ def shrink(stage: dict) -> dict:
         stage.update(denoiser=dict(stage['denoiser'], width=32, hidden=32), feat_dim=FEAT)
     if 'prior' in stage:
         stage.update(prior=shrink(stage['prior']), prior_checkpoint=None, tau=20, step=10, max_rounds=1)
+    if 'trajnet' in stage:  # RoHM / MDM++: its own checkpoint not loaded, a few diffusion steps
+        stage.update(trajnet=dict(stage['trajnet'], widths=(8, 16)), checkpoint=None, traj_steps=2, num_steps=3,
+                     early_stop=None, posenet=dict(stage['posenet'], width=32, depth=1, heads=2, ff=32))
     return stage
 
 
@@ -53,13 +58,16 @@ def tiny_model(config: str, **changes):
 @pytest.fixture(scope='module')
 def batch():
     dataset = SyntheticMotionDataset(split='test', num_windows=2, window=20, feat_dim=FEAT, severity='heavy')
-    return collate_windows([dataset[0], dataset[1]])
+    batch = collate_windows([dataset[0], dataset[1]])
+    # a 3D observation for the stages that denoise motion (RoHM's section 5.3 input; here the ground truth)
+    return dict(batch, motion_obs={name: batch['smpl_params'][name] for name in WORLD_PARAMS})
 
 
 def _fit_stats(model, batch):
     for stage in model.stages:
         if getattr(stage, 'trainable', True) and hasattr(stage, 'codec'):
-            stage.codec.compute_stats([with_camera_joints(batch, model.body_model)])
+            posed = with_world_joints(with_camera_joints(batch, model.body_model), model.body_model)
+            stage.codec.compute_stats([posed])
 
 
 def _finite(estimate: Estimate) -> bool:

@@ -18,7 +18,10 @@ def slice_time(value, start: int, end: int):
 
 def repeat_batch(value, times: int):
     """Every tensor (B, ...) of a batch (nested dicts too) repeated to (times * B, ...), sample-major (row
-    s * B + b is sequence b); lists (``meta``) are repeated as lists."""
+    s * B + b is sequence b); lists (``meta``) are repeated as lists; an ``Estimate`` field by field (its own
+    hypotheses along their batch axis, dim 1)."""
+    if isinstance(value, Estimate):
+        return value.repeat(times)
     if isinstance(value, dict):
         return {key: repeat_batch(item, times) for key, item in value.items()}
     if isinstance(value, torch.Tensor) and value.dim() >= 1:

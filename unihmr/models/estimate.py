@@ -85,6 +85,16 @@ class Estimate:
             changes['samples'] = {name: value[:, :, start:end] for name, value in self.samples.items()}
         return replace(self, **changes)
 
+    def repeat(self, times: int) -> 'Estimate':
+        """B sequences -> times * B, sample-major (as ``batch_ops.repeat_batch``); hypotheses along their dim 1."""
+        def tile(value, dim=0):
+            return value.repeat(*([1] * dim), times, *([1] * (value.dim() - dim - 1)))
+        changes = {f.name: tile(getattr(self, f.name)) for f in fields(self)
+                   if f.name != 'samples' and getattr(self, f.name) is not None}
+        if self.samples is not None:
+            changes['samples'] = {name: tile(value, 1) for name, value in self.samples.items()}
+        return replace(self, **changes)
+
     def detach(self) -> 'Estimate':
         changes = {f.name: getattr(self, f.name).detach() for f in fields(self)
                    if f.name != 'samples' and getattr(self, f.name) is not None}

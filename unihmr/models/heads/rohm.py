@@ -184,7 +184,7 @@ class RoHMHead(BaseHead):
         expected = (*valid.shape, 22)
         if tuple(vis.shape) != expected:
             raise ValueError(f'RoHMHead: the joint mask vis has shape {tuple(vis.shape)}, expected {expected}')
-        x, frame = self.encode_motion(params, batch)
+        x, frame = self.encode_motion(hold_last_valid(params, valid), batch)
         mask = self.codec.coordinate_mask(vis) & valid.bool()[..., None]
         return dict(x=x, mask=mask, frame=frame, t_w2c=t_w2c)
 
@@ -417,6 +417,17 @@ class RoHMHead(BaseHead):
 
     def world_pelvis(self, estimate: Estimate) -> torch.Tensor:
         return estimate.transl_w + self.rest_pelvis(estimate.betas)
+
+
+def hold_last_valid(params: dict, valid: torch.Tensor) -> dict:
+    """Every (B, T, ...) parameter with each invalid frame replaced by the latest valid frame before it, so padding
+    never reaches the valid frames through velocities or convolutions."""
+    frames = torch.arange(valid.shape[1], device=valid.device).expand_as(valid)
+    latest = torch.cummax(torch.where(valid.bool(), frames, torch.zeros_like(frames)), dim=1).values  # (B, T)
+    def held(value):
+        index = latest.reshape(*latest.shape, *([1] * (value.dim() - 2))).expand_as(value)
+        return torch.gather(value, 1, index)
+    return {name: held(value) for name, value in params.items()}
 
 
 def pad_time(value, extra: int):

@@ -1,0 +1,13 @@
+# Refining another method's output with RoHM (paper section 5.4): the shipped keypoint-only regression model
+# (configs/gvhmr/gvhmr_cpu_keypoints_mixed.py) gives the initial motion; RoHM (configs/rohm/rohm_cpu_mixed.py, weights
+# from its own checkpoint) denoises and infills it, with the joint mask from keypoint confidences below 0.2 (supp. B.3,
+# without the scene-depth test: we have no scene mesh) and the video guidance: 2D reprojection and foot skating for
+# t <= 100 (the release's PROX / EgoBody setting), PoseNet stopped at t = 20 as the release does on video. The refined
+# body keeps the regression's camera. Evaluate with the regression checkpoint:
+#   tools/test.py configs/rohm/gvhmr_rohm_cpu_keypoints_mixed.py checkpoints/gvhmr_cpu_keypoints_mixed/model.pth
+_base_ = ['../gvhmr/gvhmr_cpu_keypoints_mixed.py', '../_base_/models/rohm.py']
+rohm_refiner = dict(
+    _base_.rohm_head, trajnet=_base_.rohm_trajnet_cpu, posenet=_base_.rohm_posenet_cpu, source='estimate',
+    inputs=('regression',), conf_threshold=0.2, early_stop=20, checkpoint='checkpoints/rohm_cpu_mixed/model.pth',
+    guidance=dict(keypoints=_base_.keypoint_guidance_video, skating=_base_.skating_guidance_video))
+model = dict(stages=[_base_.regression_stage, rohm_refiner])
