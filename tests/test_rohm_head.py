@@ -10,7 +10,9 @@ from unihmr.data.collate import collate_windows
 from unihmr.data.datasets import CorruptedMotionDataset
 from unihmr.data.datasets.synthetic import SyntheticMotionDataset
 from unihmr.geometry import matrix_to_axis_angle, rotation_about_axis
+from unihmr.models.estimate import Estimate
 from unihmr.models.guidance import GuidanceInputs
+from unihmr.models.heads.rohm import move_world
 from unihmr.models.heads.rohm_inputs import align_to_previous, camera_offset, visibility_from_keypoints
 from unihmr.registry import BODY_MODELS, HEADS
 
@@ -122,6 +124,18 @@ def test_window_alignment_recovers_a_known_move():
     rotation, translation = align_to_previous(pelvis, moved)
     torch.testing.assert_close(rotation, rotation_about_axis(yaw, 'y'), atol=1e-5, rtol=0)
     torch.testing.assert_close(translation, shift, atol=1e-5, rtol=0)
+
+
+def test_windows_are_aligned_before_the_cross_fade(body, batch):
+    head = make_head(body, batch)
+    truth = Estimate.from_params(batch['smpl_params'], contact=batch['contact'])
+    first, second = truth.slice_time(0, 16), truth.slice_time(8, 24)
+    rest = head.rest_pelvis(second.betas)
+    turned = move_world(second, rotation_about_axis(torch.tensor([0.5, -0.3]), 'y'),
+                        torch.tensor([[0.4, 0.0, 1.0], [-2.0, 0.0, 0.3]]), rest)  # the second window drifted
+    joined = head.join_windows([first, turned], [(0, 16), (8, 24)], 24, 1)
+    torch.testing.assert_close(joined.transl_w, truth.transl_w, atol=1e-4, rtol=0)
+    torch.testing.assert_close(joined.body_pose, truth.body_pose, atol=1e-4, rtol=0)
 
 
 def test_joint_mask_from_keypoint_confidences():

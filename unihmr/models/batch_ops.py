@@ -29,3 +29,18 @@ def repeat_batch(value, times: int):
     if isinstance(value, list):
         return value * times
     return value
+
+
+def concat_batch(values: list):
+    """Batches (or estimates, or dicts of them) of the same length joined along the batch axis: tensors (B, ...)
+    concatenated on dim 0, lists (``meta``) concatenated, anything else taken from the first."""
+    first = values[0]
+    if isinstance(first, Estimate):
+        return Estimate.concat(values)
+    if isinstance(first, dict):
+        return {key: concat_batch([value[key] for value in values]) for key in first}
+    if isinstance(first, torch.Tensor) and first.dim() >= 1:
+        return torch.cat(values, dim=0)
+    if isinstance(first, list):
+        return [item for value in values for item in value]
+    return first

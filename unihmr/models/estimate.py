@@ -85,6 +85,24 @@ class Estimate:
             changes['samples'] = {name: value[:, :, start:end] for name, value in self.samples.items()}
         return replace(self, **changes)
 
+    def take(self, rows: torch.Tensor) -> 'Estimate':
+        """The sequences ``rows`` (index tensor over B), hypotheses too."""
+        changes = {f.name: getattr(self, f.name)[rows] for f in fields(self)
+                   if f.name != 'samples' and getattr(self, f.name) is not None}
+        if self.samples is not None:
+            changes['samples'] = {name: value[:, rows] for name, value in self.samples.items()}
+        return replace(self, **changes)
+
+    @classmethod
+    def concat(cls, estimates: list) -> 'Estimate':
+        """Estimates of the same length joined along the batch axis (hypotheses along theirs)."""
+        first = estimates[0]
+        changes = {f.name: torch.cat([getattr(e, f.name) for e in estimates], 0) for f in fields(first)
+                   if f.name != 'samples' and getattr(first, f.name) is not None}
+        if first.samples is not None:
+            changes['samples'] = {name: torch.cat([e.samples[name] for e in estimates], 1) for name in first.samples}
+        return replace(first, **changes)
+
     def repeat(self, times: int) -> 'Estimate':
         """B sequences -> times * B, sample-major (as ``batch_ops.repeat_batch``); hypotheses along their dim 1."""
         def tile(value, dim=0):

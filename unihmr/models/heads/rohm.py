@@ -42,7 +42,7 @@ from unihmr.codecs.rohm import ABS_TRAJ_FIELDS, LOCAL_FIELDS, TRAJ_FIELDS, canon
 from unihmr.data.transforms.motion_corruption import WORLD_PARAMS, add_parameter_noise, mixed_occlusion_mask
 from unihmr.geometry import axis_angle_to_rot6d, matrix_to_axis_angle, rot6d_to_matrix
 from unihmr.models.backbones.control import ControlBranch
-from unihmr.models.batch_ops import repeat_batch, slice_time
+from unihmr.models.batch_ops import concat_batch, repeat_batch, slice_time
 from unihmr.models.estimate import Estimate
 from unihmr.models.guidance import GuidanceInputs, GuidanceSet
 from unihmr.models.heads.base import BaseHead, build_part, check_num_samples
@@ -358,8 +358,8 @@ class RoHMHead(BaseHead):
     @torch.no_grad()
     def predict(self, cond, batch: dict, history: Optional[dict] = None, num_samples: int = 1,
                 num_steps: Optional[int] = None, **options) -> Estimate:
-        """Windows denoised by Alg. 1 (S hypotheses batched), each decoded to the input's world, aligned to the
-        windows before it and cross-faded; camera-frame roots from the input's camera."""
+        """Windows denoised by Alg. 1 (all windows and S hypotheses in one batch), each decoded to the input's world,
+        aligned to the windows before it and cross-faded; camera-frame roots from the input's camera."""
         check_num_samples(num_samples)
         unknown = sorted(set(options) - set(self.predict_options))
         if unknown:
@@ -370,13 +370,15 @@ class RoHMHead(BaseHead):
             raise ValueError(f'RoHMHead: a clip of {num_frames} frames is shorter than the TrajNet U-Net allows '
                              f'({max(2, self.multiple)} frames)')
         spans = self.windowing.spans(num_frames)
-        parts = []
-        for start, end in spans:
-            window = self.pad(repeat_batch(slice_time(batch, start, end), num_samples))
-            earlier = {name: self.pad(repeat_batch(slice_time(history[name], start, end), num_samples))
-                       for name in self.reads() if name in history}
-            x, obs = self.denoise_window(window, earlier, num_steps, **options)
-            parts.append(self.decode(x, window, obs).slice_time(0, end - start))
+        length, batch_size = spans[0][1] - spans[0][0], batch['valid'].shape[0]
+        # every window and hypothesis in one batch: rows s * (W * B) + w * B + b (windows share one length)
+        stacked = self.pad(repeat_batch(concat_batch([slice_time(batch, *span) for span in spans]), num_samples))
+        earlier = {name: self.pad(repeat_batch(concat_batch([slice_time(history[name], *span) for span in spans]),
+                                               num_samples)) for name in self.reads() if name in history}
+        x, obs = self.denoise_window(stacked, earlier, num_steps, **options)
+        decoded = self.decode(x, stacked, obs).slice_time(0, length)
+        rows = torch.arange(num_samples * len(spans) * batch_size, device=x.device).view(num_samples, len(spans), -1)
+        parts = [decoded.take(rows[:, index].flatten()) for index in range(len(spans))]
         return self.join_windows(parts, spans, num_frames, num_samples)
 
     def pad(self, value):
