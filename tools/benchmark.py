@@ -28,6 +28,7 @@ from bench_common import median_seconds  # noqa: E402
 from demo_memory_benchmark import bench_demo_memory  # noqa: E402
 from factorizedhmr_benchmark import bench_factorizedhmr  # noqa: E402
 from model_benchmark import bench_model  # noqa: E402
+from rohm_benchmark import bench_rohm  # noqa: E402
 from scorehmr_benchmark import bench_scorehmr  # noqa: E402
 from unihmr.utils.io import write_text  # noqa: E402
 
@@ -165,7 +166,8 @@ def bench_data(args) -> dict:
 
 
 SECTIONS = {'backbone': bench_backbone, 'body': bench_body, 'data': bench_data, 'demo_memory': bench_demo_memory,
-            'factorizedhmr': bench_factorizedhmr, 'model': bench_model, 'scorehmr': bench_scorehmr}
+            'factorizedhmr': bench_factorizedhmr, 'model': bench_model, 'rohm': bench_rohm,
+            'scorehmr': bench_scorehmr}
 
 
 def render_section(name: str, report: dict, info: dict, command: str) -> str:
