@@ -125,3 +125,15 @@ def test_wrong_shapes_raise():
         rte(torch.zeros(5, 3), torch.zeros(6, 3))
     with pytest.raises(ValueError, match='joints: jitter needs at least 4 frames'):
         jitter(torch.zeros(3, 22, 3))
+
+
+def test_masked_g_mpjpe_splits_by_visibility():
+    from unihmr.evaluation.metrics import masked_g_mpjpe
+    gt = torch.zeros(2, 3, 22, 3, dtype=F64)
+    pred = gt.clone()
+    pred[..., :11, 0] = 0.01  # 10 mm on the first 11 joints, 30 mm on the rest
+    pred[..., 11:, 1] = 0.03
+    vis = torch.zeros(2, 3, 22, dtype=torch.bool)
+    vis[..., :11] = True
+    torch.testing.assert_close(masked_g_mpjpe(pred, gt, vis), torch.full((66,), 10.0, dtype=F64))
+    torch.testing.assert_close(masked_g_mpjpe(pred, gt, ~vis), torch.full((66,), 30.0, dtype=F64))

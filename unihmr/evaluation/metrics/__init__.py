@@ -11,12 +11,12 @@ from .multi_sample import (diversity, mean_mpjpe, min_mpjpe, pearson, sample_mpj
 from .physics import contact_accuracy, ground_penetration, lowest_height, skating_ratio
 from .regional import (masked_mpjpe, per_joint_error, regional_mpjpe, regional_pa_mpjpe, rotation_error,
                        visibility_split_mpjpe)
-from .world import foot_sliding, g_mpjpe, jitter, path_length, rte, w_mpjpe, wa_mpjpe
+from .world import foot_sliding, g_mpjpe, jitter, masked_g_mpjpe, path_length, rte, w_mpjpe, wa_mpjpe
 
 __all__ = [
     'M_TO_MM', 'ROOT_JOINTS', 'align_root', 'summarize',
     'mpjpe', 'pa_mpjpe', 'pve', 'accel_error', 'reprojection_error',
-    'wa_mpjpe', 'w_mpjpe', 'g_mpjpe', 'rte', 'path_length', 'jitter', 'foot_sliding',
+    'wa_mpjpe', 'w_mpjpe', 'g_mpjpe', 'masked_g_mpjpe', 'rte', 'path_length', 'jitter', 'foot_sliding',
     'per_joint_error', 'masked_mpjpe', 'visibility_split_mpjpe', 'regional_mpjpe', 'regional_pa_mpjpe', 'rotation_error',
     'skating_ratio', 'ground_penetration', 'lowest_height', 'contact_accuracy',
     'sample_mpjpe', 'min_mpjpe', 'mean_mpjpe', 'diversity', 'spread_and_error', 'pearson',

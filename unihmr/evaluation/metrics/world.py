@@ -69,6 +69,14 @@ def g_mpjpe(pred: torch.Tensor, gt: torch.Tensor) -> torch.Tensor:
     return joint_errors(pred, gt).mean(-1) * M_TO_MM
 
 
+def masked_g_mpjpe(pred: torch.Tensor, gt: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Global errors of the joints selected by ``mask`` (..., J) bool, no alignment: (..., J, 3) metres -> (N,) mm
+    (RoHM's GMPJPE vis / occ)."""
+    check_pair(pred, gt)
+    check_tensor('mask', mask, pred.shape[:-1], floating=False)
+    return (joint_errors(pred, gt) * M_TO_MM)[mask.bool()]
+
+
 def path_length(traj: torch.Tensor) -> torch.Tensor:
     """Total length (...) of a trajectory (..., T, 3), summing the finite steps only; metres."""
     steps = (traj[..., 1:, :] - traj[..., :-1, :]).norm(dim=-1)
