@@ -169,6 +169,18 @@ def test_rigid_root_moves_the_posed_body(body, batch):
     torch.testing.assert_close(moved, expected, atol=1e-5, rtol=0)
 
 
+def test_the_observation_baseline_scores_the_input_itself(body):
+    from unihmr.apis.baselines import ObservedMotion
+    from unihmr.evaluation.metrics import g_mpjpe
+    from unihmr.registry import MODELS
+    source = SyntheticMotionDataset(split='test', num_windows=1, window=24)
+    exact = collate_windows([CorruptedMotionDataset(source, level=0, occlusion='lower_body')[0]])
+    model = MODELS.build(dict(type='Recoverer', stages=[dict(type='RoHMHead', **TINY)], window=24, overlap=8))
+    result = ObservedMotion(model)(**exact)[0]
+    assert g_mpjpe(result['pred_joints_w'], result['gt_joints_w']).max() < 1e-3  # level 0: the ground truth
+    assert (result['pred_joints_c'] - result['gt_joints_c']).abs().max() < 1e-4
+
+
 # ------------------------------------------------------------------------------------------------- bad input
 def test_bad_input_names_the_problem(body, batch):
     head = make_head(body, batch)

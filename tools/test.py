@@ -25,7 +25,8 @@ def main(argv=None):
                         help='torch seed set before evaluating (the noise of sampling heads; default 0)')
     parser.add_argument('--baseline', choices=sorted(BASELINES), default=None,
                         help='evaluate a reference built on the checkpoint instead of the model: mean_pose_gt_root '
-                             '(training-mean pose at the GT root) or gt_anchor (the later stages given the GT anchor)')
+                             '(training-mean pose at the GT root), gt_anchor (the later stages given the GT anchor) or '
+                             'observation (the 3D observation of the test set itself: RoHM Table 1, "Input")')
     parser.add_argument('--test-set', choices=TEST_SETS, default=None,
                         help="evaluate on a named set instead of the config's test_dataloader.dataset")
     parser.add_argument('--real-motion-root', default=None,

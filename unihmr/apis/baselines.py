@@ -2,6 +2,8 @@
 import torch
 from torch import nn
 
+from unihmr.geometry import axis_angle_to_matrix, matrix_to_axis_angle
+from unihmr.geometry.gravity_view import root_w_to_c
 from unihmr.models.estimate import Estimate, ground_truth_estimate
 
 
@@ -49,4 +51,31 @@ class GroundTruthAnchor(nn.Module):
         return self.recoverer.package(batch, estimate)
 
 
-BASELINES = {'mean_pose_gt_root': MeanPoseAtGTRoot, 'gt_anchor': GroundTruthAnchor}
+class ObservedMotion(nn.Module):
+    """The 3D observation itself (``batch['motion_obs']``: noisy world parameters, RoHM section 5.3's input), posed
+    and scored as a prediction: the "Input" row of RoHM's Table 1. Camera-frame roots through the batch's camera
+    (``R_w2c``, ``t_w2c``)."""
+
+    def __init__(self, recoverer: nn.Module):
+        super().__init__()
+        self.recoverer = recoverer
+
+    @torch.no_grad()
+    def forward(self, mode: str = 'predict', **batch):
+        if mode != 'predict':
+            raise ValueError(f"ObservedMotion only predicts; got mode '{mode}'")
+        if batch.get('motion_obs') is None:
+            raise ValueError("observation: the test set has no 3D observation (batch['motion_obs']; use "
+                             'CorruptedMotionDataset)')
+        obs, body = batch['motion_obs'], self.recoverer.body_model
+        zeros = torch.zeros_like(obs['transl_w'])
+        rest = body(global_orient=zeros, body_pose=torch.zeros_like(obs['body_pose']), betas=obs['betas'],
+                    transl=zeros, return_verts=False).joints[..., 0, :]
+        t_w2c = batch.get('t_w2c')
+        orient_c, transl_c = root_w_to_c(axis_angle_to_matrix(obs['global_orient_w']), obs['transl_w'], batch['R_w2c'],
+                                         zeros if t_w2c is None else t_w2c, rest)
+        params = dict(obs, global_orient_c=matrix_to_axis_angle(orient_c), transl_c=transl_c)
+        return self.recoverer.package(batch, Estimate.from_params(params))
+
+
+BASELINES = {'mean_pose_gt_root': MeanPoseAtGTRoot, 'gt_anchor': GroundTruthAnchor, 'observation': ObservedMotion}
