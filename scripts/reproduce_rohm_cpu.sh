@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Reproduce the RoHM CPU-size results of docs/rohm.md (issue 16): train and ship RoHM and MDM++ on the procedural +
+# real CMU mix, then
+#   Table 1 (3D observations, paper 5.3): Occ-L at noise 3, 5, 7 and Occ-10 % at noise 3 on the 64 synthetic clean
+#     test motions; rows: the corrupted input itself, MDM++, RoHM;
+#   Table 4 (refining the shipped keypoint-only regression on the synthetic heavy split, paper 5.4): full; without
+#     TrajControl, 2 iterations; without TrajControl (1 iteration); without guidance and TrajControl;
+#   error and time against PoseNet's steps (1000, 250, 100, 50, 20) on Occ-L noise 3.
+# Needs UNIHMR_REAL_MOTION (tools/prepare_bvh.py's output) for training. Evaluation seed 0, one training seed.
+# Usage: bash scripts/reproduce_rohm_cpu.sh [OUT]   (OUT defaults to outputs/rohm_cpu). Steps whose output exists are
+# skipped, so an interrupted run can be started again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+OUT=${1:-outputs/rohm_cpu}
+ROHM=configs/rohm/rohm_cpu_mixed.py
+MDM=configs/rohm/mdm_cpu_mixed.py
+REFINE=configs/rohm/gvhmr_rohm_cpu_keypoints_mixed.py
+REGRESSION=configs/gvhmr/gvhmr_cpu_keypoints_mixed.py
+R=checkpoints/rohm_cpu_mixed/model.pth
+D=checkpoints/mdm_cpu_mixed/model.pth
+G=checkpoints/gvhmr_cpu_keypoints_mixed/model.pth
+mkdir -p "$OUT"
+
+# 1. train and ship (each a phased training; publish copies the last phase's checkpoint, config and logs)
+for name in rohm_cpu_mixed mdm_cpu_mixed; do
+  W=outputs/train/$name
+  [ -f checkpoints/$name/model.pth ] || { $PY tools/train.py configs/rohm/$name.py --work-dir $W --resume;
+                                          $PY tools/publish_checkpoint.py $W checkpoints/$name; }
+done
+
+# 2. Table 1: 3D observations
+for setting in lower_body:3 lower_body:5 lower_body:7 frame_span:3; do
+  occ=${setting%:*}; level=${setting#*:}
+  S="test_dataloader.dataset.occlusion=$occ test_dataloader.dataset.level=$level"
+  tag=${occ}_$level
+  [ -f $OUT/t1_${tag}_input.json ] || $PY tools/test.py $ROHM $R $S --baseline observation --out $OUT/t1_${tag}_input.json
+  [ -f $OUT/t1_${tag}_mdm.json ] || $PY tools/test.py $MDM $D $S --out $OUT/t1_${tag}_mdm.json
+  [ -f $OUT/t1_${tag}_rohm.json ] || $PY tools/test.py $ROHM $R $S --out $OUT/t1_${tag}_rohm.json
+done
+
+# 3. Table 4: refining the regression on the heavy split
+H=--test-set=synthetic_heavy
+[ -f $OUT/t4_regression.json ] || $PY tools/test.py $REGRESSION $G $H --out $OUT/t4_regression.json
+[ -f $OUT/t4_full.json ] || $PY tools/test.py $REFINE $G $H --out $OUT/t4_full.json
+[ -f $OUT/t4_no_control_k2.json ] || $PY tools/test.py $REFINE $G $H model.sampler_cfg.use_control=false \
+  --out $OUT/t4_no_control_k2.json
+[ -f $OUT/t4_no_control.json ] || $PY tools/test.py $REFINE $G $H model.sampler_cfg.use_control=false \
+  model.sampler_cfg.iterations=1 --out $OUT/t4_no_control.json
+[ -f $OUT/t4_no_guidance_no_control.json ] || $PY tools/test.py $REFINE $G $H model.sampler_cfg.use_control=false \
+  model.sampler_cfg.iterations=1 model.sampler_cfg.guided=false --out $OUT/t4_no_guidance_no_control.json
+
+# 4. error and time against PoseNet's steps (Occ-L, noise 3)
+for steps in 1000 250 100 50 20; do
+  [ -f $OUT/steps_$steps.json ] || { start=$(date +%s); $PY tools/test.py $ROHM $R model.num_steps=$steps \
+      --out $OUT/steps_$steps.json; echo $(( $(date +%s) - start )) > $OUT/steps_$steps.seconds; }
+done
+
+# 5. tables
+T1="g_mpjpe_vis g_mpjpe_occ g_mpjpe accel contact_acc skating_ratio ground_penetration"
+for setting in lower_body_3 lower_body_5 lower_body_7 frame_span_3; do
+  echo "## Table 1, $setting"
+  $PY tools/results_table.py "input=$OUT/t1_${setting}_input.json" "MDM++=$OUT/t1_${setting}_mdm.json" \
+    "RoHM=$OUT/t1_${setting}_rohm.json" --metrics $T1
+  $PY tools/results_table.py --paired "MDM++=$OUT/t1_${setting}_mdm.csv" "RoHM=$OUT/t1_${setting}_rohm.csv" \
+    --metrics $T1 --json $OUT/paired_t1_${setting}.json
+done
+T4="skating_ratio accel ground_penetration mpjpe_vis mpjpe_occ w_mpjpe foot_sliding"
+echo "## Table 4 (synthetic heavy)"
+$PY tools/results_table.py "regression=$OUT/t4_regression.json" "full=$OUT/t4_full.json" \
+  "w/o TrajControl, K=2=$OUT/t4_no_control_k2.json" "w/o TrajControl=$OUT/t4_no_control.json" \
+  "w/o guidance, w/o TrajControl=$OUT/t4_no_guidance_no_control.json" --metrics $T4
+for row in no_control_k2 no_control no_guidance_no_control; do
+  $PY tools/results_table.py --paired "$row=$OUT/t4_$row.csv" "full=$OUT/t4_full.csv" --metrics $T4 \
+    --json $OUT/paired_t4_$row.json
+done
+echo "## error against PoseNet steps (Occ-L, noise 3)"
+for steps in 1000 250 100 50 20; do echo "$steps steps: $(cat $OUT/steps_$steps.seconds) s"; done
+$PY tools/results_table.py "1000=$OUT/steps_1000.json" "250=$OUT/steps_250.json" "100=$OUT/steps_100.json" \
+  "50=$OUT/steps_50.json" "20=$OUT/steps_20.json" --metrics g_mpjpe_vis g_mpjpe_occ accel skating_ratio
