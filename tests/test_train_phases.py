@@ -125,6 +125,14 @@ def test_publish_ships_the_last_phase_and_an_anchor_that_an_ablation_starts_from
     assert result.returncode == 0, result.stderr[-2000:]
     anchor = torch.load(shipped / 'anchor.pth', weights_only=True)['state_dict']
     assert anchor and all(key.startswith(('encoder.', 'stages.0.')) for key in anchor)
+    result = subprocess.run([sys.executable, str(REPO / 'tools' / 'publish_checkpoint.py'), str(trained),
+                             str(shipped), '--name', 'half.pth', '--weights-only', '--half'], capture_output=True, text=True)
+    full = torch.load(shipped / 'model.pth', weights_only=True)['state_dict']
+    half = torch.load(shipped / 'half.pth', weights_only=True)['state_dict']
+    assert result.returncode == 0 and half.keys() == full.keys()
+    for key, value in half.items():  # networks in float16 (rounded), codec statistics exact
+        expected = full[key] if '.codec.' in key or not value.is_floating_point() else full[key].half()
+        assert value.dtype == expected.dtype and torch.equal(value, expected), key
     # the Table-5 ablation trains a new Stage 2 on that frozen anchor
     ablation = str(REPO / 'configs' / 'factorizedhmr' / 'ablations' / 'stage2_plain_cpu_synthetic.py')
     work = tmp_path / 'ablation'

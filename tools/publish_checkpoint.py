@@ -5,7 +5,9 @@ without the optimizer state, so the file is small; loads with ``weights_only=Tru
 config and the training log (the newest ``<timestamp>/<timestamp>.log``) into ``OUT_DIR``. For a multi-phase
 work dir (``phases``, e.g. FactorizedHMR) the last phase's checkpoint and config are shipped, with one
 ``train_<phase>.log`` per phase. ``--keep PREFIX ...`` keeps only the weights whose names start with a
-prefix (e.g. ``--keep encoder. stages.0. --name anchor.pth --weights-only`` ships a Stage-1 anchor).
+prefix (e.g. ``--keep encoder. stages.0. --name anchor.pth --weights-only`` ships a Stage-1 anchor). ``--half``
+stores the network weights in float16 (codec statistics stay float32) to keep a file under the repository's 10 MB
+limit; they load into the float32 model as they are (RoHM's CPU model: docs/rohm.md says what it costs).
 """
 import argparse
 import json
@@ -32,6 +34,7 @@ def main(argv=None):
     parser.add_argument('--name', default='model.pth', help='file name of the shipped weights')
     parser.add_argument('--keep', nargs='+', default=None, help='ship only weights starting with these prefixes')
     parser.add_argument('--weights-only', action='store_true', help='do not copy the config and logs')
+    parser.add_argument('--half', action='store_true', help='network weights in float16 (codec statistics kept)')
     args = parser.parse_args(argv)
     if not args.work_dir.is_dir():
         raise SystemExit(f'error: work dir not found: {args.work_dir}')
@@ -46,6 +49,9 @@ def main(argv=None):
         state = {key: value for key, value in state.items() if key.startswith(tuple(args.keep))}
         if not state:
             raise SystemExit(f'error: no weights start with {args.keep}')
+    if args.half:
+        state = {key: value.half() if value.is_floating_point() and '.codec.' not in key else value
+                 for key, value in state.items()}
     args.out_dir.mkdir(parents=True, exist_ok=True)
     with atomic_path(args.out_dir / args.name) as tmp:
         torch.save({'state_dict': state, 'meta': checkpoint.get('meta', {})}, tmp)
