@@ -155,3 +155,15 @@ def test_window_starts_cover_every_frame():
 def test_registry_builds_the_dataset(amass_root):
     dataset = DATASETS.build(dict(type='AMASSDataset', root=str(amass_root[0]), window=16))
     assert isinstance(dataset, AMASSDataset)
+
+
+def test_amass_windows_as_rohm_3d_observations(amass_root):
+    from unihmr.data.datasets import CorruptedMotionDataset
+    from unihmr.data.transforms.motion_corruption import LOWER_BODY
+    root, _ = amass_root
+    dataset = CorruptedMotionDataset(loader(AMASSDataset, root, window=16), level=3, occlusion='lower_body')
+    window = dataset[0]
+    validate_window(window)
+    noise = window['motion_obs']['body_pose'] - window['smpl_params']['body_pose']
+    assert 0.02 < float(noise.std()) < 0.08  # 3 degrees = 0.052 rad
+    assert not window['vis'][:, list(LOWER_BODY)].any()
