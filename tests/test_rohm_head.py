@@ -144,7 +144,7 @@ def test_joint_mask_from_keypoint_confidences():
     kp2d[..., 15, 2] = 0.19  # left ankle below 0.2
     vis = visibility_from_keypoints(kp2d, 0.2)[0, 0]
     assert vis.tolist() == [i == 4 for i in range(22)]
-    kp2d[..., 15, 2] = 0.2
+    kp2d[..., 15, 2] = 0.25
     vis = visibility_from_keypoints(kp2d, 0.2)[0, 0]
     assert vis[7] and vis[10] and not vis[8]  # the foot follows its ankle
 

@@ -2,8 +2,8 @@
 
 - :func:`visibility_from_keypoints`: per-joint visibility (B, T, 22) of the 22 body joints from COCO-17 detection
   confidences (supp. B.3 counts a joint occluded when its detection confidence is below 0.2; we have no scene mesh,
-  so the confidence alone decides). Joints without a COCO keypoint take their neighbours': the pelvis and spine
-  the hips or shoulders, the neck and head the face points, the collars the shoulders, the feet the ankles.
+  so the confidence alone decides), by the rule every loader uses (``data.keypoint_maps.BODY_JOINT_VIS_FROM_COCO``:
+  joints without a COCO keypoint follow their neighbours').
 - :func:`camera_offset`: the per-frame world-to-camera translation that an estimate's camera and world roots imply
   (RoHM works in the world frame; the refined camera-frame body keeps the earlier estimate's camera).
 - :func:`align_to_previous`: the yaw and ground translation that best fit one window's pelvis track to the previous
@@ -12,36 +12,20 @@
 """
 import torch
 
-from unihmr.body.joint_sets import BODY_JOINT_NAMES, COCO17_NAMES, NUM_BODY_JOINTS
+from unihmr.body.joint_sets import COCO17_NAMES
+from unihmr.data.keypoint_maps import body_joint_visibility
 from unihmr.geometry import rotation_about_axis
 from unihmr.geometry.gravity_view import root_w_to_c
 from unihmr.geometry.rotations import axis_angle_to_matrix
 from unihmr.utils.validation import check_tensor
 
-_FACE = ('nose', 'left_eye', 'right_eye', 'left_ear', 'right_ear')
-_HIPS_SHOULDERS = ('left_hip', 'right_hip', 'left_shoulder', 'right_shoulder')
-KEYPOINTS_OF_JOINT = {
-    'pelvis': ('left_hip', 'right_hip'), 'spine1': _HIPS_SHOULDERS, 'spine2': _HIPS_SHOULDERS,
-    'spine3': _HIPS_SHOULDERS, 'neck': _FACE, 'head': _FACE, 'left_collar': ('left_shoulder',),
-    'right_collar': ('right_shoulder',), 'left_foot': ('left_ankle',), 'right_foot': ('right_ankle',),
-}
-
-
-def keypoint_map() -> torch.Tensor:
-    """(22, 17) bool: which COCO-17 keypoints vouch for each body joint (a joint is seen if any of them is)."""
-    table = torch.zeros(NUM_BODY_JOINTS, len(COCO17_NAMES), dtype=torch.bool)
-    for joint, name in enumerate(BODY_JOINT_NAMES):
-        for keypoint in KEYPOINTS_OF_JOINT.get(name, (name,)):
-            table[joint, COCO17_NAMES.index(keypoint)] = True
-    return table
-
-
 def visibility_from_keypoints(kp2d: torch.Tensor, threshold: float = 0.2) -> torch.Tensor:
-    """(B, T, 17, 3) detections -> (B, T, 22) bool: a joint is visible when one of its keypoints has confidence
-    >= ``threshold``."""
+    """(B, T, 17, 3) detections -> (B, T, 22) bool, by the project's one rule
+    (``data.keypoint_maps.body_joint_visibility``: a joint is seen when its COCO keypoints are confident, above
+    ``threshold``)."""
     check_tensor('kp2d', kp2d, (None, None, len(COCO17_NAMES), 3))
-    seen = kp2d[..., 2] >= threshold  # (B, T, 17)
-    return (seen[..., None, :] & keypoint_map().to(kp2d.device)).any(-1)
+    seen = body_joint_visibility(kp2d[..., 2].detach().cpu().numpy(), threshold)
+    return torch.from_numpy(seen).to(kp2d.device)
 
 
 def camera_offset(params: dict, R_w2c: torch.Tensor, pelvis_offset: torch.Tensor) -> torch.Tensor:
