@@ -116,3 +116,17 @@ def test_overrides_refine_a_named_test_set(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     saved = Config.fromfile(str(tmp_path / 'r.config.py')).test_dataloader.dataset
     assert (saved.severity, saved.num_windows, saved.split) == ('heavy', 1, 'test')
+
+
+def test_rohm_on_a_test_set_without_a_3d_observation_is_named(tmp_path):
+    from unihmr.apis.config import load_config
+    from unihmr.registry import MODELS
+    config = REPO / 'configs' / 'rohm' / 'rohm_cpu_mixed.py'
+    checkpoint = tmp_path / 'rohm.pth'
+    torch.save({'state_dict': MODELS.build(dict(load_config(config).model)).state_dict()}, checkpoint)
+    result = _tool('test.py', config, checkpoint, '--test-set', 'synthetic_clean', '--out', tmp_path / 'r.json')
+    # checked on the first batch, so the test windows' progress bar comes first; then one line, no traceback
+    errors = [line for line in result.stderr.splitlines() if line.startswith('error:')]
+    assert result.returncode == 2 and 'Traceback' not in result.stderr, result.stderr[-2000:]
+    assert len(errors) == 1 and 'motion_obs' in errors[0] and result.stderr.strip().endswith(errors[0])
+    assert not (tmp_path / 'r.json').exists()

@@ -51,6 +51,8 @@ def main(argv=None):
         except ValueError as error:  # the reference does not apply to this model
             parser.error(str(error))
     loader = exit_on_user_error(build_dataloader, cfg.test_dataloader)
+    if hasattr(model, 'check_inputs'):  # what the stages need from a batch, checked on the first one before any work
+        exit_on_user_error(model.check_inputs, next(iter(loader)))
     metrics, per_sequence = evaluate(model, loader, cfg.test_evaluator, args.device, seed=args.seed)
     write_results(metrics, per_sequence, out, out.with_suffix('.csv'))
     # beside the results, named after them: never over a shipped model's training config.py

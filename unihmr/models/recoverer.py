@@ -115,6 +115,12 @@ class Recoverer(BaseModel):
             raise ValueError(f'Recoverer: stages {frozen} are not trained here (they load their own weights)')
         return tuple(sorted(set(indices)))
 
+    def check_inputs(self, batch: dict) -> None:
+        """Raise ``UserInputError`` naming what the batch lacks for the stages that run (each stage's
+        ``check_inputs``); the tools call it on the first batch, before any work."""
+        for stage in self.stages[:self.run_stages]:
+            stage.check_inputs(batch)
+
     def _check_sampler_cfg(self, sampler_cfg: dict) -> dict:
         """Raise ``ValueError`` naming options that no stage accepts; returns ``sampler_cfg``."""
         accepted = {name for stage in self.stages for name in stage.predict_options}

@@ -205,6 +205,9 @@ class BaseHead(nn.Module):
                                              for name, value in many['smpl_params'].items()})
 
     # --------------------------------------------------------------------------------- protocol
+    def check_inputs(self, batch: dict) -> None:
+        """Raise ``UserInputError`` naming what ``batch`` lacks for :meth:`predict` (default: nothing to check)."""
+
     def loss(self, cond: Optional[torch.Tensor], batch: dict, history: Optional[dict] = None) -> dict:
         """Named losses for condition tokens ``cond`` (B, T, C) and the GT ``batch``."""
         raise NotImplementedError(f'{type(self).__name__} must implement loss (abstract in BaseHead)')

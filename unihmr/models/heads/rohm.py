@@ -51,6 +51,7 @@ from unihmr.models.heads.scorehmr_refiner import load_prior_weights
 from unihmr.models.losses import masked_mean
 from unihmr.models.samplers import DiffusionSampler, Guidance, noise_schedule_args
 from unihmr.registry import BACKBONES, CODECS, HEADS
+from unihmr.utils.validation import UserInputError
 
 TRAIN_PARTS = ('trajnet', 'trajcontrol', 'posenet', 'mdm')
 SOURCES = ('observation', 'estimate')
@@ -161,29 +162,48 @@ class RoHMHead(BaseHead):
         motion = dict(smpl_params=params, joints_w=joints, rohm_frame=frame, valid=valid, contact=contact)
         return self.codec.encode(motion), frame
 
+    def check_inputs(self, batch: dict) -> None:
+        """What ``predict`` needs (``UserInputError`` naming it): the 3D observation and its joint mask, or the
+        keypoints of the joint mask; the batch keys of the guidance energies; a clip the U-Net can take."""
+        valid = batch.get('valid')
+        if valid is None:
+            raise UserInputError(f"RoHMHead needs batch['valid'] (B, T); the batch has {sorted(batch)}")
+        if self.source == 'observation':
+            if batch.get('motion_obs') is None:
+                raise UserInputError("RoHMHead source='observation' needs batch['motion_obs'] (noisy world parameters; "
+                                     f'data.datasets.CorruptedMotionDataset); the batch has {sorted(batch)}')
+            missing = [name for name in WORLD_PARAMS if name not in batch['motion_obs']]
+            if missing:
+                raise UserInputError(f"RoHMHead: batch['motion_obs'] lacks {missing}")
+            vis = batch.get('vis')
+        else:
+            if batch.get('kp2d') is None:
+                raise UserInputError("RoHMHead source='estimate' needs batch['kp2d'] for the joint mask")
+            vis = visibility_from_keypoints(batch['kp2d'], self.conf_threshold)
+        expected = (*valid.shape, 22)
+        if vis is None or tuple(vis.shape) != expected:
+            raise UserInputError(f'RoHMHead: the joint mask vis has shape {None if vis is None else tuple(vis.shape)}, '
+                                 f'expected {expected}')
+        if valid.shape[1] < max(2, self.multiple):
+            raise UserInputError(f'RoHMHead: a clip of {valid.shape[1]} frames is shorter than the TrajNet U-Net '
+                                 f'allows ({max(2, self.multiple)} frames)')
+        if self.guidance is not None:
+            try:
+                self.guidance.check(batch)
+            except ValueError as error:
+                raise UserInputError(str(error)) from None
+
     def observe(self, batch: dict, history: Optional[dict]) -> dict:
         """The motion to denoise: ``x`` (B, T, dim) normalised, ``mask`` (B, T, dim) bool, ``frame``, ``t_w2c``."""
+        self.check_inputs(batch)
         valid = batch['valid']
         if self.source == 'observation':
-            obs = batch.get('motion_obs')
-            if obs is None:
-                raise ValueError("RoHMHead source='observation' needs batch['motion_obs'] (noisy world parameters; "
-                                 f'data.datasets.CorruptedMotionDataset); the batch has {sorted(batch)}')
-            params = {name: obs[name] for name in WORLD_PARAMS}
-            vis, t_w2c = batch.get('vis'), batch.get('t_w2c')
-            if vis is None:
-                raise ValueError("RoHMHead source='observation' needs batch['vis'] (B, T, 22), the joint mask")
+            params = {name: batch['motion_obs'][name] for name in WORLD_PARAMS}
+            vis, t_w2c = batch['vis'], batch.get('t_w2c')
         else:
-            earlier = self.earlier(history)
-            params = earlier.params
-            if batch.get('kp2d') is None:
-                raise ValueError("RoHMHead source='estimate' needs batch['kp2d'] for the joint mask")
+            params = self.earlier(history).params
             vis = visibility_from_keypoints(batch['kp2d'], self.conf_threshold)
-            rest = self.rest_pelvis(params['betas'])
-            t_w2c = camera_offset(params, batch['R_w2c'], rest)
-        expected = (*valid.shape, 22)
-        if tuple(vis.shape) != expected:
-            raise ValueError(f'RoHMHead: the joint mask vis has shape {tuple(vis.shape)}, expected {expected}')
+            t_w2c = camera_offset(params, batch['R_w2c'], self.rest_pelvis(params['betas']))
         x, frame = self.encode_motion(hold_last_valid(params, valid), batch)
         mask = self.codec.coordinate_mask(vis) & valid.bool()[..., None]
         return dict(x=x, mask=mask, frame=frame, t_w2c=t_w2c)
@@ -338,8 +358,6 @@ class RoHMHead(BaseHead):
         early_stop = self.early_stop if early_stop is None else early_stop
         iterations = self.iterations if iterations is None else int(iterations)
         use_control = self.use_control if use_control is None else bool(use_control)
-        if self.guidance is not None and guided:
-            self.guidance.check(batch)
         masked = obs['x'] * obs['mask'].to(obs['x'])
         if self.variant == 'mdm':
             cond = self.pose_condition(masked[..., self.traj_index], masked[..., self.local_index])
@@ -365,10 +383,8 @@ class RoHMHead(BaseHead):
         if unknown:
             raise TypeError(f'RoHMHead.predict: unexpected options {unknown}; accepted: {sorted(self.predict_options)}')
         history = history or {}
+        self.check_inputs(batch)
         num_frames = batch['valid'].shape[1]
-        if num_frames < max(2, self.multiple):
-            raise ValueError(f'RoHMHead: a clip of {num_frames} frames is shorter than the TrajNet U-Net allows '
-                             f'({max(2, self.multiple)} frames)')
         spans = self.windowing.spans(num_frames)
         length, batch_size = spans[0][1] - spans[0][0], batch['valid'].shape[0]
         # every window and hypothesis in one batch: rows s * (W * B) + w * B + b (windows share one length)
