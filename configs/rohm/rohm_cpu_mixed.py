@@ -11,8 +11,10 @@ _base_ = ['../_base_/default_runtime.py', '../_base_/datasets/mixed_real_motion.
 rohm_head_cpu = dict(_base_.rohm_head, trajnet=_base_.rohm_trajnet_cpu, posenet=_base_.rohm_posenet_cpu)
 # the operating point (Alg. 1 with K = 2, TrajNet 100 steps, PoseNet 1000: model.num_steps), overridable by tools/test.py
 rohm_sampling = dict(iterations=2, use_control=True, traj_steps=100, guided=True)
+# ground_world=False: the motion is decoded into the observation's own world, floor included (the recoverer's
+# grounding would lift it by the predicted feet's offset and move every joint off the observed trajectory)
 model = dict(type='Recoverer', encoder=None, stages=[rohm_head_cpu], window=120, overlap=30, sampler_cfg=rohm_sampling,
-             num_steps=1000)
+             num_steps=1000, ground_world=False)
 train_dataloader = dict(batch_size=32, num_workers=0, persistent_workers=False,
                         dataset=dict(_delete_=True, type='InMemoryDataset',
                                      dataset=dict(_base_.mixed_train, num_windows=3000)))
