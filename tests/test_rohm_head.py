@@ -181,6 +181,19 @@ def test_the_observation_baseline_scores_the_input_itself(body):
     assert (result['pred_joints_c'] - result['gt_joints_c']).abs().max() < 1e-4
 
 
+def test_with_its_own_checkpoint_rohm_is_a_refiner_outside_the_state_dict(body, batch, tmp_path):
+    head = make_head(body, batch)
+    torch.save({'state_dict': {f'stages.0.{key}': value for key, value in head.state_dict().items()}},
+               tmp_path / 'rohm.pth')
+    refiner = HEADS.build(dict(type='RoHMHead', checkpoint=str(tmp_path / 'rohm.pth'), **TINY),
+                          default_args=dict(body_model=body))
+    assert refiner.state_dict() == {} and not refiner.trainable
+    assert all(torch.equal(a, b) for a, b in zip(refiner.posenet.parameters(), head.posenet.parameters()))
+    torch.testing.assert_close(refiner.codec.std, head.codec.std)  # the statistics come with the weights
+    with pytest.raises(ValueError, match='not trained here'):
+        refiner.loss(None, batch)
+
+
 # ------------------------------------------------------------------------------------------------- bad input
 def test_bad_input_names_the_problem(body, batch):
     head = make_head(body, batch)

@@ -10,5 +10,5 @@ rohm_refiner = dict(
     _base_.rohm_head, trajnet=_base_.rohm_trajnet_cpu, posenet=_base_.rohm_posenet_cpu, source='estimate',
     inputs=('regression',), conf_threshold=0.2, early_stop=20, checkpoint='checkpoints/rohm_cpu_mixed/model.pth',
     guidance=dict(keypoints=_base_.keypoint_guidance_video, skating=_base_.skating_guidance_video))
-model = dict(stages=[_base_.regression_stage, rohm_refiner],
+model = dict(stages=[_base_.regression_stage, rohm_refiner], num_steps=1000,
              sampler_cfg=dict(iterations=2, use_control=True, traj_steps=100, guided=True))

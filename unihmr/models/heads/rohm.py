@@ -57,6 +57,7 @@ TRAIN_PARTS = ('trajnet', 'trajcontrol', 'posenet', 'mdm')
 SOURCES = ('observation', 'estimate')
 DEFAULT_LOSSES = dict(x0=1.0, joints=100.0, velocity=1000.0, skating=0.0)
 FEET = (7, 8, 10, 11)  # ankles, feet (FEET_JOINTS)
+EXTERNAL_PARTS = ('codec', 'trajnet', 'trajcontrol', 'posenet')
 
 
 @HEADS.register_module()
@@ -75,7 +76,8 @@ class RoHMHead(BaseHead):
         traj_steps / num_steps: sampling steps. early_stop: level at which PoseNet returns its clean estimate.
         iterations: K of Alg. 1. use_control: TrajControl in iterations after the first.
         guidance: ``GuidanceSet`` energies (None: unguided). checkpoint: weights of this head (a training
-            checkpoint whose stage ``checkpoint_prefix`` is a RoHM head; None: as built).
+            checkpoint whose stage ``checkpoint_prefix`` is a RoHM head; None: as built). With a checkpoint the head
+            is a refiner: its networks and codec stay out of the recoverer's state dict, frozen.
     """
 
     takes_steps = True
@@ -134,6 +136,24 @@ class RoHMHead(BaseHead):
         self.guidance = GuidanceSet(guidance) if guidance else None
         if checkpoint:
             load_prior_weights(self, checkpoint, checkpoint_prefix)
+            self.hold_outside_state_dict()
+
+    def hold_outside_state_dict(self) -> None:
+        """Keep the loaded networks and codec out of the recoverer's state dict, frozen (a refiner with its own
+        checkpoint, as ``ScoreHMRRefiner``'s prior): the recoverer's checkpoint is then the earlier stages' alone."""
+        self.trainable = False
+        self._external = []
+        for name in EXTERNAL_PARTS:
+            module = self._modules.pop(name, None)
+            if module is not None:
+                object.__setattr__(self, name, module.eval().requires_grad_(False))
+                self._external.append(module)
+
+    def _apply(self, fn, *args, **kwargs):
+        super()._apply(fn, *args, **kwargs)
+        for module in getattr(self, '_external', ()):
+            module._apply(fn, *args, **kwargs)
+        return self
 
     @property
     def uses_shared_cond(self) -> bool:
@@ -248,6 +268,8 @@ class RoHMHead(BaseHead):
     # --------------------------------------------------------------------------------------- loss
     def loss(self, cond, batch: dict, history: Optional[dict] = None) -> dict:
         """Eq. 18 for ``train_part`` on corrupted ground truth (module docstring)."""
+        if not self.trainable:
+            raise ValueError('RoHMHead with a checkpoint is not trained here (its weights come from checkpoint=)')
         gt = batch['smpl_params']
         valid = batch['valid'].bool()
         noisy = add_parameter_noise({name: gt[name] for name in WORLD_PARAMS}, self.noise_level)
