@@ -8,7 +8,8 @@
 #   error and time against PoseNet's steps (1000, 250, 100, 50, 20) on Occ-L noise 3.
 # Needs UNIHMR_REAL_MOTION (tools/prepare_bvh.py's output) for training. Evaluation seed 0, one training seed.
 # Usage: bash scripts/reproduce_rohm_cpu.sh [OUT]   (OUT defaults to outputs/rohm_cpu). Steps whose output exists are
-# skipped, so an interrupted run can be started again.
+# skipped, so an interrupted run can be started again. WINDOWS=16 evaluates the first 16 test windows only (default:
+# all 64); SKIP_TRAIN=1 evaluates whatever is shipped (rows of a model that is not shipped are left out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -20,27 +21,29 @@ REGRESSION=configs/gvhmr/gvhmr_cpu_keypoints_mixed.py
 R=checkpoints/rohm_cpu_mixed/model.pth
 D=checkpoints/mdm_cpu_mixed/model.pth
 G=checkpoints/gvhmr_cpu_keypoints_mixed/model.pth
+WINDOWS=${WINDOWS:-64}
 mkdir -p "$OUT"
 
 # 1. train and ship (each a phased training; publish copies the last phase's checkpoint, config and logs)
 for name in rohm_cpu_mixed mdm_cpu_mixed; do
   W=outputs/train/$name
-  [ -f checkpoints/$name/model.pth ] || { $PY tools/train.py configs/rohm/$name.py --work-dir $W --resume;
-                                          $PY tools/publish_checkpoint.py $W checkpoints/$name; }
+  [ -n "${SKIP_TRAIN:-}" ] || [ -f checkpoints/$name/model.pth ] || {
+    $PY tools/train.py configs/rohm/$name.py --work-dir $W --resume
+    $PY tools/publish_checkpoint.py $W checkpoints/$name --half; }  # float16 weights: under 10 MB (docs/rohm.md)
 done
 
 # 2. Table 1: 3D observations
 for setting in lower_body:3 lower_body:5 lower_body:7 frame_span:3; do
   occ=${setting%:*}; level=${setting#*:}
-  S="test_dataloader.dataset.occlusion=$occ test_dataloader.dataset.level=$level"
+  S="test_dataloader.dataset.occlusion=$occ test_dataloader.dataset.level=$level test_dataloader.dataset.dataset.num_windows=$WINDOWS"
   tag=${occ}_$level
   [ -f $OUT/t1_${tag}_input.json ] || $PY tools/test.py $ROHM $R $S --baseline observation --out $OUT/t1_${tag}_input.json
-  [ -f $OUT/t1_${tag}_mdm.json ] || $PY tools/test.py $MDM $D $S --out $OUT/t1_${tag}_mdm.json
+  [ -f $OUT/t1_${tag}_mdm.json ] || [ ! -f $D ] || $PY tools/test.py $MDM $D $S --out $OUT/t1_${tag}_mdm.json
   [ -f $OUT/t1_${tag}_rohm.json ] || $PY tools/test.py $ROHM $R $S --out $OUT/t1_${tag}_rohm.json
 done
 
 # 3. Table 4: refining the regression on the heavy split
-H=--test-set=synthetic_heavy
+H="--test-set=synthetic_heavy test_dataloader.dataset.num_windows=$WINDOWS"
 [ -f $OUT/t4_regression.json ] || $PY tools/test.py $REGRESSION $G $H --out $OUT/t4_regression.json
 [ -f $OUT/t4_full.json ] || $PY tools/test.py $REFINE $G $H --out $OUT/t4_full.json
 [ -f $OUT/t4_no_control_k2.json ] || $PY tools/test.py $REFINE $G $H model.sampler_cfg.use_control=false \
@@ -53,23 +56,32 @@ H=--test-set=synthetic_heavy
 # 4. error and time against PoseNet's steps (Occ-L, noise 3)
 for steps in 1000 250 100 50 20; do
   [ -f $OUT/steps_$steps.json ] || { start=$(date +%s); $PY tools/test.py $ROHM $R model.num_steps=$steps \
-      --out $OUT/steps_$steps.json; echo $(( $(date +%s) - start )) > $OUT/steps_$steps.seconds; }
+      test_dataloader.dataset.dataset.num_windows=$WINDOWS --out $OUT/steps_$steps.json
+      echo $(( $(date +%s) - start )) > $OUT/steps_$steps.seconds; }
 done
 
 # 5. tables
 T1="g_mpjpe_vis g_mpjpe_occ g_mpjpe accel contact_acc skating_ratio ground_penetration"
 for setting in lower_body_3 lower_body_5 lower_body_7 frame_span_3; do
   echo "## Table 1, $setting"
-  $PY tools/results_table.py "input=$OUT/t1_${setting}_input.json" "MDM++=$OUT/t1_${setting}_mdm.json" \
-    "RoHM=$OUT/t1_${setting}_rohm.json" --metrics $T1
-  $PY tools/results_table.py --paired "MDM++=$OUT/t1_${setting}_mdm.csv" "RoHM=$OUT/t1_${setting}_rohm.csv" \
-    --metrics $T1 --json $OUT/paired_t1_${setting}.json
+  if [ -f $OUT/t1_${setting}_mdm.json ]; then
+    $PY tools/results_table.py "input=$OUT/t1_${setting}_input.json" "MDM++=$OUT/t1_${setting}_mdm.json" \
+      "RoHM=$OUT/t1_${setting}_rohm.json" --metrics $T1
+    $PY tools/results_table.py --paired "MDM++=$OUT/t1_${setting}_mdm.csv" "RoHM=$OUT/t1_${setting}_rohm.csv" \
+      --metrics $T1 --json $OUT/paired_t1_${setting}.json
+  else
+    $PY tools/results_table.py "input=$OUT/t1_${setting}_input.json" "RoHM=$OUT/t1_${setting}_rohm.json" --metrics $T1
+  fi
+  $PY tools/results_table.py --paired "input=$OUT/t1_${setting}_input.csv" "RoHM=$OUT/t1_${setting}_rohm.csv" \
+    --metrics $T1 --json $OUT/paired_t1_input_${setting}.json
 done
 T4="skating_ratio accel ground_penetration mpjpe_vis mpjpe_occ w_mpjpe foot_sliding"
 echo "## Table 4 (synthetic heavy)"
 $PY tools/results_table.py "regression=$OUT/t4_regression.json" "full=$OUT/t4_full.json" \
   "w/o TrajControl, K=2=$OUT/t4_no_control_k2.json" "w/o TrajControl=$OUT/t4_no_control.json" \
   "w/o guidance, w/o TrajControl=$OUT/t4_no_guidance_no_control.json" --metrics $T4
+$PY tools/results_table.py --paired "regression=$OUT/t4_regression.csv" "full=$OUT/t4_full.csv" --metrics $T4 pa_mpjpe \
+  --json $OUT/paired_t4_regression.json
 for row in no_control_k2 no_control no_guidance_no_control; do
   $PY tools/results_table.py --paired "$row=$OUT/t4_$row.csv" "full=$OUT/t4_full.csv" --metrics $T4 \
     --json $OUT/paired_t4_$row.json
