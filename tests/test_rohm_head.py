@@ -127,7 +127,7 @@ def test_window_alignment_recovers_a_known_move():
 
 
 def test_windows_are_aligned_before_the_cross_fade(body, batch):
-    head = make_head(body, batch)
+    head = make_head(body, batch, align_windows=True)
     truth = Estimate.from_params(batch['smpl_params'], contact=batch['contact'])
     first, second = truth.slice_time(0, 16), truth.slice_time(8, 24)
     rest = head.rest_pelvis(second.betas)

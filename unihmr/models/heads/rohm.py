@@ -29,7 +29,7 @@ PoseNet's steps (eq. 14) on the local coordinates except contact; ``early_stop``
 that level (the release's t = 20). Alg. 1 with ``iterations`` K (2): TrajNet -> PoseNet, then TrajNet +
 TrajControl(PoseNet's output) -> PoseNet conditioned on its own output. Long sequences: windows of the
 recoverer's ``window``, each decoded to the input's world frame, aligned to the previous windows over their shared
-frames (yaw and ground translation) and cross-faded (``rohm_inputs``).
+frames (optional, ``align_windows``) and cross-faded (``rohm_inputs``).
 """
 from typing import Optional
 
@@ -75,7 +75,11 @@ class RoHMHead(BaseHead):
         traj_timesteps / pose_timesteps: training schedules (100 / 1000). kind: 'ddpm' or 'ddim'.
         traj_steps / num_steps: sampling steps. early_stop: level at which PoseNet returns its clean estimate.
         iterations: K of Alg. 1. use_control: TrajControl in iterations after the first.
-        guidance: ``GuidanceSet`` energies (None: unguided). checkpoint: weights of this head (a training
+        guidance: ``GuidanceSet`` energies (None: unguided).
+        align_windows: fit each window's world pelvis track to the previous windows' over their shared frames (yaw and
+            ground translation) before the cross-fade. Off by default: every window is already decoded into the
+            input's world, and the yaw of a short overlap is ill-determined (docs/rohm.md, "Long sequences").
+        checkpoint: weights of this head (a training
             checkpoint whose stage ``checkpoint_prefix`` is a RoHM head; None: as built). With a checkpoint the head
             is a refiner: its networks and codec stay out of the recoverer's state dict, frozen.
     """
@@ -90,7 +94,8 @@ class RoHMHead(BaseHead):
                  occlusion: Optional[dict] = None, losses: Optional[dict] = None, traj_timesteps: int = 100,
                  pose_timesteps: int = 1000, kind: str = 'ddpm', traj_steps: int = 100, num_steps: int = 1000,
                  early_stop: Optional[int] = None, iterations: int = 2, use_control: bool = True,
-                 guidance: Optional[dict] = None, checkpoint: Optional[str] = None, checkpoint_prefix: str = 'stages.0.',
+                 guidance: Optional[dict] = None, align_windows: bool = False, checkpoint: Optional[str] = None,
+                 checkpoint_prefix: str = 'stages.0.',
                  in_width: Optional[int] = None, body_model: Optional[nn.Module] = None, inputs=(), windowing=None):
         super().__init__(build_part(CODECS, codec), body_model, inputs, windowing)
         for name, value, allowed in (('variant', variant, ('rohm', 'mdm')), ('train_part', train_part, TRAIN_PARTS),
@@ -108,7 +113,7 @@ class RoHMHead(BaseHead):
         self.conf_threshold, self.noise_level = float(conf_threshold), float(noise_level)
         self.occlusion = dict(occlusion or {'none': 1.0})
         self.loss_weights = dict(DEFAULT_LOSSES, **(losses or {}))
-        self.iterations, self.use_control = int(iterations), bool(use_control)
+        self.iterations, self.use_control, self.align_windows = int(iterations), bool(use_control), bool(align_windows)
         self.traj_steps, self.num_steps, self.early_stop = int(traj_steps), int(num_steps), early_stop
         codec_ = self.codec
         self.register_buffer('traj_index', codec_.field_mask(TRAJ_FIELDS).nonzero()[:, 0], persistent=False)
@@ -399,7 +404,7 @@ class RoHMHead(BaseHead):
     def predict(self, cond, batch: dict, history: Optional[dict] = None, num_samples: int = 1,
                 num_steps: Optional[int] = None, **options) -> Estimate:
         """Windows denoised by Alg. 1 (all windows and S hypotheses in one batch), each decoded to the input's world,
-        aligned to the windows before it and cross-faded; camera-frame roots from the input's camera."""
+        optionally aligned to the windows before it, and cross-faded; camera-frame roots from the input's camera."""
         check_num_samples(num_samples)
         unknown = sorted(set(options) - set(self.predict_options))
         if unknown:
@@ -437,7 +442,7 @@ class RoHMHead(BaseHead):
         aligned = [parts[0]]
         for part, (start, end), (prev_start, prev_end) in zip(parts[1:], spans[1:], spans[:-1]):
             shared = prev_end - start
-            if shared > 0:
+            if shared > 0 and self.align_windows:
                 previous = aligned[-1]
                 pelvis = self.world_pelvis(part)[:, :shared]
                 target = self.world_pelvis(previous)[:, start - prev_start:]
