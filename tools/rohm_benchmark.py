@@ -16,7 +16,7 @@ REGRESSION = 'configs/gvhmr/gvhmr_cpu_keypoints_mixed.py'
 ROHM = 'configs/rohm/rohm_cpu_mixed.py'
 FRAMES = 1193
 PAPER_FPS = 10 * 144 / 59
-FAST = dict(num_steps=50, traj_steps=20)  # docs/rohm.md, "Error against steps"
+FAST = dict(num_steps=50)  # the knee of the error-against-steps curve (docs/rohm.md, "Results so far")
 
 
 def bench_rohm(args) -> dict:
@@ -33,7 +33,7 @@ def bench_rohm(args) -> dict:
              'seconds': median_seconds(lambda: regression.recover(sequence), 3, warmup=1)}]
     rohm = MODELS.build(dict(load_config(ROOT / ROHM).model)).eval()
     settings = [('default: K = 2, TrajNet 100, PoseNet 1000', {}),
-                (f"fast: K = 2, TrajNet {FAST['traj_steps']}, PoseNet {FAST['num_steps']}", FAST)]
+                (f"fast: K = 2, TrajNet 100, PoseNet {FAST['num_steps']} (respaced DDPM)", FAST)]
     for name, setting in settings:
         steps = {key: value for key, value in setting.items() if key != 'num_steps'}
         rows.append({'model': 'RoHM (CPU size)', 'setting': name,
