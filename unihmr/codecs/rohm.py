@@ -40,6 +40,7 @@ from collections import OrderedDict
 import torch
 
 from unihmr.body.joint_sets import BODY_JOINT_NAMES, NUM_BETAS, NUM_BODY_JOINTS, NUM_BODY_POSE
+from unihmr.body.posing import sequence_betas
 from unihmr.codecs.base import Codec
 from unihmr.data.contract import NUM_CONTACTS
 from unihmr.geometry import (axis_angle_to_matrix, heading_angle, matrix_to_axis_angle, matrix_to_rot6d,
@@ -238,7 +239,9 @@ class RoHMCodec(Codec):
         raw = self.split(self.denormalize(x))
         lead = x.shape[:2]
         pose = rot6d_to_matrix(raw['body_pose'].reshape(*lead, NUM_BODY_POSE, 6))
-        betas = raw['betas']
+        # one shape per sequence (the mean over its valid frames), as the encoder sees it: the body model then builds
+        # one rest skeleton per sequence, not one per frame
+        betas = sequence_betas(raw['betas'], batch.get('valid')).expand_as(raw['betas'])
         zeros = x.new_zeros(*lead, 3)
         rest = body_model(global_orient=zeros, body_pose=x.new_zeros(*lead, NUM_BODY_POSE, 3), betas=betas,
                           transl=zeros, return_verts=False).joints[..., 0, :]  # (B, T, 3) rest pelvis

@@ -228,7 +228,8 @@ class RoHMHead(BaseHead):
         else:
             params = self.earlier(history).params
             vis = visibility_from_keypoints(batch['kp2d'], self.conf_threshold)
-            t_w2c = camera_offset(params, batch['R_w2c'], self.rest_pelvis(params['betas']))
+            shape = sequence_betas(params['betas'], valid).expand_as(params['betas'])  # one rest skeleton per sequence
+            t_w2c = camera_offset(params, batch['R_w2c'], self.rest_pelvis(shape))
         x, frame = self.encode_motion(hold_last_valid(params, valid), batch)
         mask = self.codec.coordinate_mask(vis) & valid.bool()[..., None]
         return dict(x=x, mask=mask, frame=frame, t_w2c=t_w2c)
