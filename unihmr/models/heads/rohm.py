@@ -38,15 +38,15 @@ from diffusers import DDPMScheduler
 from torch import nn
 
 from unihmr.body.posing import sequence_betas
-from unihmr.codecs.rohm import ABS_TRAJ_FIELDS, LOCAL_FIELDS, TRAJ_FIELDS, canonical_frame, rigid_root
+from unihmr.codecs.rohm import ABS_TRAJ_FIELDS, LOCAL_FIELDS, TRAJ_FIELDS, canonical_frame
 from unihmr.data.transforms.motion_corruption import WORLD_PARAMS, add_parameter_noise, mixed_occlusion_mask
-from unihmr.geometry import axis_angle_to_rot6d, matrix_to_axis_angle, rot6d_to_matrix
 from unihmr.models.backbones.control import ControlBranch
 from unihmr.models.batch_ops import concat_batch, repeat_batch, slice_time
 from unihmr.models.estimate import Estimate
 from unihmr.models.guidance import GuidanceInputs, GuidanceSet
 from unihmr.models.heads.base import BaseHead, build_part, check_num_samples
-from unihmr.models.heads.rohm_inputs import align_to_previous, camera_offset, visibility_from_keypoints
+from unihmr.models.heads.rohm_inputs import (align_to_previous, blend_fields, camera_offset, hold_last_valid,  # noqa: F401
+                                             move_world, pad_time, unblend_fields, visibility_from_keypoints)
 from unihmr.models.heads.scorehmr_refiner import load_prior_weights
 from unihmr.models.losses import masked_mean
 from unihmr.models.samplers import DiffusionSampler, Guidance, noise_schedule_args
@@ -463,49 +463,3 @@ class RoHMHead(BaseHead):
 
     def world_pelvis(self, estimate: Estimate) -> torch.Tensor:
         return estimate.transl_w + self.rest_pelvis(estimate.betas)
-
-
-def hold_last_valid(params: dict, valid: torch.Tensor) -> dict:
-    """Every (B, T, ...) parameter with each invalid frame replaced by the latest valid frame before it, so padding
-    never reaches the valid frames through velocities or convolutions."""
-    frames = torch.arange(valid.shape[1], device=valid.device).expand_as(valid)
-    latest = torch.cummax(torch.where(valid.bool(), frames, torch.zeros_like(frames)), dim=1).values  # (B, T)
-    def held(value):
-        index = latest.reshape(*latest.shape, *([1] * (value.dim() - 2))).expand_as(value)
-        return torch.gather(value, 1, index)
-    return {name: held(value) for name, value in params.items()}
-
-
-def pad_time(value, extra: int):
-    """Repeat the last frame ``extra`` times on dim 1 of every (B, T, ...) tensor (dicts and estimates too)."""
-    if isinstance(value, Estimate):
-        return Estimate(**{k: pad_time(v, extra) if isinstance(v, torch.Tensor) else v
-                           for k, v in vars(value).items() if not k.startswith('_')})
-    if isinstance(value, dict):
-        return {key: pad_time(item, extra) for key, item in value.items()}
-    if isinstance(value, torch.Tensor) and value.dim() >= 2:
-        return torch.cat([value, value[:, -1:].expand(-1, extra, *value.shape[2:])], dim=1)
-    return value
-
-
-def blend_fields(estimate: Estimate) -> dict:
-    """An estimate as continuous fields that may be cross-faded (rotations as 6D)."""
-    fields = dict(transl_w=estimate.transl_w, transl_c=estimate.transl_c, betas=estimate.betas,
-                  global_orient_w=axis_angle_to_rot6d(estimate.global_orient_w),
-                  global_orient_c=axis_angle_to_rot6d(estimate.global_orient_c),
-                  body_pose=axis_angle_to_rot6d(estimate.body_pose))
-    if estimate.contact is not None:
-        fields['contact'] = estimate.contact
-    return fields
-
-
-def unblend_fields(fields: dict) -> Estimate:
-    params = {name: matrix_to_axis_angle(rot6d_to_matrix(fields[name])) if name.startswith('global_orient')
-              or name == 'body_pose' else fields[name] for name in fields if name != 'contact'}
-    return Estimate.from_params(params, contact=fields.get('contact'))
-
-
-def move_world(estimate: Estimate, rotation, translation, rest) -> Estimate:
-    """The estimate's world root moved by ``x -> rotation x + translation`` (camera roots kept)."""
-    orient, transl = rigid_root(estimate.global_orient_w, estimate.transl_w, rest, rotation, translation)
-    return estimate.with_params(global_orient_w=matrix_to_axis_angle(orient), transl_w=transl)

@@ -7,16 +7,19 @@
 - :func:`camera_offset`: the per-frame world-to-camera translation that an estimate's camera and world roots imply
   (RoHM works in the world frame; the refined camera-frame body keeps the earlier estimate's camera).
 - :func:`align_to_previous`: the yaw and ground translation that best fit one window's pelvis track to the previous
-  windows' over their shared frames (the release joins clips without blending and users see jumps, spec
-  "Iterative inference"; we align each window, then cross-fade).
+  windows' over their shared frames (optional: the head's ``align_windows``).
+- The window plumbing: :func:`hold_last_valid` / :func:`pad_time` (padding never reaches valid frames),
+  :func:`blend_fields` / :func:`unblend_fields` (an estimate as cross-fadable fields), :func:`move_world`.
 """
 import torch
 
 from unihmr.body.joint_sets import COCO17_NAMES
+from unihmr.codecs.rohm import rigid_root
 from unihmr.data.keypoint_maps import body_joint_visibility
-from unihmr.geometry import rotation_about_axis
+from unihmr.geometry import axis_angle_to_rot6d, matrix_to_axis_angle, rot6d_to_matrix, rotation_about_axis
 from unihmr.geometry.gravity_view import root_w_to_c
 from unihmr.geometry.rotations import axis_angle_to_matrix
+from unihmr.models.estimate import Estimate
 from unihmr.utils.validation import check_tensor
 
 def visibility_from_keypoints(kp2d: torch.Tensor, threshold: float = 0.2) -> torch.Tensor:
@@ -52,3 +55,49 @@ def align_to_previous(pelvis: torch.Tensor, previous: torch.Tensor) -> tuple:
     target = torch.stack([q_mean[:, 0, 0], torch.zeros_like(yaw), q_mean[:, 0, 1]], -1)
     translation = target - (rotation @ centre.unsqueeze(-1)).squeeze(-1)
     return rotation, translation
+
+
+def hold_last_valid(params: dict, valid: torch.Tensor) -> dict:
+    """Every (B, T, ...) parameter with each invalid frame replaced by the latest valid frame before it, so padding
+    never reaches the valid frames through velocities or convolutions."""
+    frames = torch.arange(valid.shape[1], device=valid.device).expand_as(valid)
+    latest = torch.cummax(torch.where(valid.bool(), frames, torch.zeros_like(frames)), dim=1).values  # (B, T)
+    def held(value):
+        index = latest.reshape(*latest.shape, *([1] * (value.dim() - 2))).expand_as(value)
+        return torch.gather(value, 1, index)
+    return {name: held(value) for name, value in params.items()}
+
+
+def pad_time(value, extra: int):
+    """Repeat the last frame ``extra`` times on dim 1 of every (B, T, ...) tensor (dicts and estimates too)."""
+    if isinstance(value, Estimate):
+        return Estimate(**{k: pad_time(v, extra) if isinstance(v, torch.Tensor) else v
+                           for k, v in vars(value).items() if not k.startswith('_')})
+    if isinstance(value, dict):
+        return {key: pad_time(item, extra) for key, item in value.items()}
+    if isinstance(value, torch.Tensor) and value.dim() >= 2:
+        return torch.cat([value, value[:, -1:].expand(-1, extra, *value.shape[2:])], dim=1)
+    return value
+
+
+def blend_fields(estimate: Estimate) -> dict:
+    """An estimate as continuous fields that may be cross-faded (rotations as 6D)."""
+    fields = dict(transl_w=estimate.transl_w, transl_c=estimate.transl_c, betas=estimate.betas,
+                  global_orient_w=axis_angle_to_rot6d(estimate.global_orient_w),
+                  global_orient_c=axis_angle_to_rot6d(estimate.global_orient_c),
+                  body_pose=axis_angle_to_rot6d(estimate.body_pose))
+    if estimate.contact is not None:
+        fields['contact'] = estimate.contact
+    return fields
+
+
+def unblend_fields(fields: dict) -> Estimate:
+    params = {name: matrix_to_axis_angle(rot6d_to_matrix(fields[name])) if name.startswith('global_orient')
+              or name == 'body_pose' else fields[name] for name in fields if name != 'contact'}
+    return Estimate.from_params(params, contact=fields.get('contact'))
+
+
+def move_world(estimate: Estimate, rotation, translation, rest) -> Estimate:
+    """The estimate's world root moved by ``x -> rotation x + translation`` (camera roots kept)."""
+    orient, transl = rigid_root(estimate.global_orient_w, estimate.transl_w, rest, rotation, translation)
+    return estimate.with_params(global_orient_w=matrix_to_axis_angle(orient), transl_w=transl)
