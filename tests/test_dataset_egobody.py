@@ -20,8 +20,8 @@ from unihmr.body.joint_sets import BODY_JOINT_NAMES, COCO17_NAMES
 from unihmr.data.contract import validate_window
 from unihmr.data.datasets import DatasetFormatError, EgoBodyDataset
 from unihmr.data.datasets.base import MotionWindowDataset
-from unihmr.data.datasets.egobody import (OPENPOSE25_NAMES, coco17_from_openpose25, distort_pixels,
-                                          undistort_pixels)
+from unihmr.data.egobody_files import OPENPOSE25_NAMES, coco17_from_openpose25
+from unihmr.geometry.lens_distortion import distort_pixels, undistort_pixels
 from unihmr.data.datasets.sequence_ops import rest_pelvis
 from unihmr.registry import DATASETS
 

@@ -8,7 +8,8 @@ Writes one ``.npz`` per sequence plus ``index.json`` to OUT_DIR. Then use
 ``EgoBodyDataset(root=OUT_DIR, ...)`` with the same options. RoHM's occluded evaluation set: ``--subset
 egobody_rohm_info.csv --people interactee camera_wearer`` (see docs/data.md).
 """
-from unihmr.data.datasets.egobody import PEOPLE, SPLITS, VIEWS, EgoBodyDataset
+from unihmr.data.datasets.egobody import EgoBodyDataset
+from unihmr.data.egobody_files import PEOPLE, SPLITS, VIEWS
 from unihmr.data.datasets.prepare_cli import prepare_parser, run_prepare
 
 
