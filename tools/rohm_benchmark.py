@@ -2,7 +2,7 @@
 
 Seconds of ``Recoverer.recover`` on one 1193-frame synthetic sequence (its 3D observation: noise level 3, lower body
 masked) for RoHM's CPU-size 3D-observation config at the paper's default (K = 2 iterations, TrajNet 100 and PoseNet
-1000 DDPM steps, skating guidance for t <= 50) and at the fast setting (``FAST``: fewer, respaced DDPM steps), and
+1000 DDPM steps, skating guidance for t <= 50), at the tables' 100 steps and at the fast setting (``FAST``), and
 for the CPU-size keypoint-only regression model on the same sequence, all timed in one run. Randomly initialised
 weights: the timing does not depend on them. The paper reports about 24 frames/s on an A100 (10 clips of 144
 frames in 59 s).
@@ -16,7 +16,8 @@ REGRESSION = 'configs/gvhmr/gvhmr_cpu_keypoints_mixed.py'
 ROHM = 'configs/rohm/rohm_cpu_mixed.py'
 FRAMES = 1193
 PAPER_FPS = 10 * 144 / 59
-FAST = dict(num_steps=50)  # the knee of the error-against-steps curve (docs/rohm.md, "Results so far")
+FAST = dict(num_steps=50)  # the knee of the error-against-steps curve (docs/rohm.md, "Results")
+TABLES = dict(num_steps=100)  # the step count of docs/rohm.md's Tables 1 and 4
 
 
 def bench_rohm(args) -> dict:
@@ -33,6 +34,7 @@ def bench_rohm(args) -> dict:
              'seconds': median_seconds(lambda: regression.recover(sequence), 3, warmup=1)}]
     rohm = MODELS.build(dict(load_config(ROOT / ROHM).model)).eval()
     settings = [('default: K = 2, TrajNet 100, PoseNet 1000', {}),
+                (f"tables: K = 2, TrajNet 100, PoseNet {TABLES['num_steps']} (respaced DDPM)", TABLES),
                 (f"fast: K = 2, TrajNet 100, PoseNet {FAST['num_steps']} (respaced DDPM)", FAST)]
     for name, setting in settings:
         steps = {key: value for key, value in setting.items() if key != 'num_steps'}
