@@ -49,14 +49,15 @@ for setting in lower_body:3 lower_body:5 lower_body:7 frame_span:3; do
 done
 
 # 3. Table 4: refining the regression on the heavy split
-H="--test-set=synthetic_heavy model.num_steps=$STEPS test_dataloader.dataset.num_windows=$WINDOWS"
+H="--test-set=synthetic_heavy test_dataloader.dataset.num_windows=$WINDOWS"
+HR="$H model.num_steps=$STEPS"  # the regression alone has no steps
 [ -f $OUT/t4_regression.json ] || $PY tools/test.py $REGRESSION $G $H --out $OUT/t4_regression.json
-[ -f $OUT/t4_full.json ] || $PY tools/test.py $REFINE $G $H --out $OUT/t4_full.json
-[ -f $OUT/t4_no_control_k2.json ] || $PY tools/test.py $REFINE $G $H model.sampler_cfg.use_control=false \
+[ -f $OUT/t4_full.json ] || $PY tools/test.py $REFINE $G $HR --out $OUT/t4_full.json
+[ -f $OUT/t4_no_control_k2.json ] || $PY tools/test.py $REFINE $G $HR model.sampler_cfg.use_control=false \
   --out $OUT/t4_no_control_k2.json
-[ -f $OUT/t4_no_control.json ] || $PY tools/test.py $REFINE $G $H model.sampler_cfg.use_control=false \
+[ -f $OUT/t4_no_control.json ] || $PY tools/test.py $REFINE $G $HR model.sampler_cfg.use_control=false \
   model.sampler_cfg.iterations=1 --out $OUT/t4_no_control.json
-[ -f $OUT/t4_no_guidance_no_control.json ] || $PY tools/test.py $REFINE $G $H model.sampler_cfg.use_control=false \
+[ -f $OUT/t4_no_guidance_no_control.json ] || $PY tools/test.py $REFINE $G $HR model.sampler_cfg.use_control=false \
   model.sampler_cfg.iterations=1 model.sampler_cfg.guided=false --out $OUT/t4_no_guidance_no_control.json
 
 # 4. error and time against PoseNet's steps (Occ-L, noise 3)
@@ -68,6 +69,7 @@ done
 
 # 5. tables
 T1="g_mpjpe_vis g_mpjpe_occ g_mpjpe accel contact_acc skating_ratio ground_penetration"
+T1_INPUT="${T1/contact_acc /}"  # the input has no contact labels
 for setting in lower_body_3 lower_body_5 lower_body_7 frame_span_3; do
   echo "## Table 1, $setting"
   if [ -f $OUT/t1_${setting}_mdm.json ]; then
@@ -79,12 +81,12 @@ for setting in lower_body_3 lower_body_5 lower_body_7 frame_span_3; do
     $PY tools/results_table.py "input=$OUT/t1_${setting}_input.json" "RoHM=$OUT/t1_${setting}_rohm.json" --metrics $T1
   fi
   $PY tools/results_table.py --paired "input=$OUT/t1_${setting}_input.csv" "RoHM=$OUT/t1_${setting}_rohm.csv" \
-    --metrics $T1 --json $OUT/paired_t1_input_${setting}.json
+    --metrics $T1_INPUT --json $OUT/paired_t1_input_${setting}.json
 done
 T4="skating_ratio accel ground_penetration mpjpe_vis mpjpe_occ w_mpjpe foot_sliding"
 echo "## Table 4 (synthetic heavy)"
 $PY tools/results_table.py "regression=$OUT/t4_regression.json" "full=$OUT/t4_full.json" \
-  "w/o TrajControl, K=2=$OUT/t4_no_control_k2.json" "w/o TrajControl=$OUT/t4_no_control.json" \
+  "w/o TrajControl, 2 iterations=$OUT/t4_no_control_k2.json" "w/o TrajControl=$OUT/t4_no_control.json" \
   "w/o guidance, w/o TrajControl=$OUT/t4_no_guidance_no_control.json" --metrics $T4
 $PY tools/results_table.py --paired "regression=$OUT/t4_regression.csv" "full=$OUT/t4_full.csv" --metrics $T4 pa_mpjpe \
   --json $OUT/paired_t4_regression.json
@@ -92,7 +94,14 @@ for row in no_control_k2 no_control no_guidance_no_control; do
   $PY tools/results_table.py --paired "$row=$OUT/t4_$row.csv" "full=$OUT/t4_full.csv" --metrics $T4 \
     --json $OUT/paired_t4_$row.json
 done
+echo "## guidance alone (1 iteration, no TrajControl)"
+$PY tools/results_table.py --paired "unguided=$OUT/t4_no_guidance_no_control.csv" "guided=$OUT/t4_no_control.csv" \
+  --metrics $T4 --json $OUT/paired_t4_guidance.json
 echo "## error against PoseNet steps (Occ-L, noise 3)"
 for steps in 1000 250 100 50 20; do echo "$steps steps: $(cat $OUT/steps_$steps.seconds) s"; done
 $PY tools/results_table.py "1000=$OUT/steps_1000.json" "250=$OUT/steps_250.json" "100=$OUT/steps_100.json" \
-  "50=$OUT/steps_50.json" "20=$OUT/steps_20.json" --metrics g_mpjpe_vis g_mpjpe_occ accel skating_ratio
+  "50=$OUT/steps_50.json" "20=$OUT/steps_20.json" --metrics g_mpjpe_vis g_mpjpe_occ g_mpjpe accel skating_ratio
+for steps in 100 20; do  # the tables' setting and the fewest steps, against the paper's 1000
+  $PY tools/results_table.py --paired "1000=$OUT/steps_1000.csv" "$steps=$OUT/steps_$steps.csv" \
+    --metrics g_mpjpe_vis g_mpjpe_occ g_mpjpe accel skating_ratio --json $OUT/paired_steps_$steps.json
+done

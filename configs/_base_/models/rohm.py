@@ -4,8 +4,8 @@
 # on the cosine schedule, DDPM with fixed small variance. Alg. 1 with K = 2 iterations.
 # Guidance (eq. 14, PoseNet only, local coordinates except contact): the video setting of the release, 2D reprojection
 # and foot skating for t <= 100; the 3D-observation (AMASS) setting: skating only, t <= 50. Our energies sum over
-# frames and joints where the release averages, so the weights are ours (chosen on the validation split,
-# docs/results.md); the release's are 3e5 (2D), 1e5 (skating, video) and 3e6 (skating, AMASS).
+# frames and joints where the release averages, so the weights are ours (chosen on the validation split at 100
+# PoseNet steps by scripts/rohm_guidance_search.sh: docs/rohm.md, "Guidance weights"); the release's are 3e5 (2D), 1e5 (skating, video) and 3e6 (skating, AMASS).
 rohm_trajnet_paper = dict(type='TemporalUNet', widths=(64, 128, 256, 512))
 rohm_posenet_paper = dict(type='MotionTransformer', width=512, depth=8, heads=4, ff=1024, dropout=0.1)
 rohm_trajnet_cpu = dict(type='TemporalUNet', widths=(32, 64, 128))  # top width 128: T must divide by 8
