@@ -26,6 +26,7 @@ no other number moved.
 Added by issue 16: rohm_* (3D observations: Occ-L at noise 3, 4 windows and 2 windows of 300 frames) and
 regression_rohm_keypoints_heavy4 (RoHM refining the keypoint-only regression); nothing else moved. Generated with
 torch's default thread count, as the suite runs.
+Added by issue 16: mdm_occl4 (MDM++, RoHM's baseline, on the same 3D observations); nothing else moved.
 
 Subsets: the first 4 windows (120 frames, one inference window each) of the clean and heavy test splits, and
 2 windows of 300 frames of the heavy split (3 inference windows each: pins the windowing and the roll-out), and
@@ -65,6 +66,7 @@ MODELS = {
     'regression_rohm_keypoints': ('configs/rohm/gvhmr_rohm_cpu_keypoints_mixed.py',
                                   'checkpoints/gvhmr_cpu_keypoints_mixed/model.pth',
                                   ['model.num_steps=20', 'model.sampler_cfg.traj_steps=10']),
+    'mdm': ('configs/rohm/mdm_cpu_mixed.py', 'checkpoints/mdm_cpu_mixed/model.pth', ['model.num_steps=20']),
 }
 SPLITS = {
     'clean4': ['test_dataloader.dataset.num_windows=4', 'test_dataloader.batch_size=4'],
@@ -80,7 +82,7 @@ SPLITS.update({  # RoHM's 3D observations (Occ-L, noise 3): the config's test se
     'occl_long2': ['test_dataloader.dataset.dataset.num_windows=2', 'test_dataloader.batch_size=2',
                    'test_dataloader.dataset.dataset.window=300'],
 })
-OWN_SPLITS = {'rohm': ('occl4', 'occl_long2'), 'regression_rohm_keypoints': ('heavy4',)}
+OWN_SPLITS = {'rohm': ('occl4', 'occl_long2'), 'regression_rohm_keypoints': ('heavy4',), 'mdm': ('occl4',)}
 CASES = [(model, split) for model in MODELS for split in OWN_SPLITS.get(model, ('clean4', 'heavy4', 'long2'))]
 CASES.append(('factorizedhmr', 'heavy4_s3'))
 
