@@ -50,6 +50,9 @@ def tiny_model(config: str, **changes):
     if cfg.get('encoder'):
         cfg['encoder'].update(width=32, feat_dim=FEAT)
     cfg['stages'] = [shrink(stage) for stage in cfg['stages']]
+    # the recoverer's own budget (RoHM's configs: 1000 PoseNet and 100 TrajNet steps) would override the stages'
+    cfg.update(num_steps=None, sampler_cfg=dict(cfg.get('sampler_cfg') or {}, **(
+        {'traj_steps': 2} if 'traj_steps' in (cfg.get('sampler_cfg') or {}) else {})))
     cfg.update(window=24, overlap=8, **changes)
     torch.manual_seed(0)
     return MODELS.build(cfg)
