@@ -67,6 +67,13 @@ for steps in 1000 250 100 50 20; do
       echo $(( $(date +%s) - start )) > $OUT/steps_$steps.seconds; }
 done
 
+# 4b. the deterministic variant (DDIM on the same respaced grid) at 100 and 20 steps
+for steps in 100 20; do
+  [ -f $OUT/steps_ddim_$steps.json ] || { start=$(date +%s); $PY tools/test.py $ROHM $R model.num_steps=$steps \
+      model.stages.0.kind=ddim test_dataloader.dataset.dataset.num_windows=$CURVE_WINDOWS \
+      --out $OUT/steps_ddim_$steps.json; echo $(( $(date +%s) - start )) > $OUT/steps_ddim_$steps.seconds; }
+done
+
 # 5. tables
 T1="g_mpjpe_vis g_mpjpe_occ g_mpjpe accel contact_acc skating_ratio ground_penetration"
 T1_INPUT="${T1/contact_acc /}"  # the input has no contact labels
@@ -105,3 +112,7 @@ for steps in 100 20; do  # the tables' setting and the fewest steps, against the
   $PY tools/results_table.py --paired "1000=$OUT/steps_1000.csv" "$steps=$OUT/steps_$steps.csv" \
     --metrics g_mpjpe_vis g_mpjpe_occ g_mpjpe accel skating_ratio --json $OUT/paired_steps_$steps.json
 done
+echo "## DDIM against DDPM at the same steps"
+for steps in 100 20; do echo "DDIM $steps steps: $(cat $OUT/steps_ddim_$steps.seconds) s"; done
+$PY tools/results_table.py "DDPM 100=$OUT/steps_100.json" "DDIM 100=$OUT/steps_ddim_100.json" \
+  "DDPM 20=$OUT/steps_20.json" "DDIM 20=$OUT/steps_ddim_20.json" --metrics g_mpjpe_vis g_mpjpe_occ g_mpjpe accel skating_ratio
