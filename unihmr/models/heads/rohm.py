@@ -45,13 +45,13 @@ from unihmr.models.batch_ops import concat_batch, repeat_batch, slice_time
 from unihmr.models.estimate import Estimate
 from unihmr.models.guidance import GuidanceInputs, GuidanceSet
 from unihmr.models.heads.base import BaseHead, build_part, check_num_samples
-from unihmr.models.heads.rohm_inputs import (align_to_previous, blend_fields, camera_offset, hold_last_valid,  # noqa: F401
-                                             move_world, pad_time, unblend_fields, visibility_from_keypoints)
+from unihmr.models.heads.rohm_inputs import (align_to_previous, blend_fields, camera_offset, check_rohm_batch,  # noqa: F401
+                                             hold_last_valid, move_world, pad_time, unblend_fields,
+                                             visibility_from_keypoints)
 from unihmr.models.heads.scorehmr_refiner import load_prior_weights
 from unihmr.models.losses import masked_mean
 from unihmr.models.samplers import DiffusionSampler, Guidance, noise_schedule_args
 from unihmr.registry import BACKBONES, CODECS, HEADS
-from unihmr.utils.validation import UserInputError
 
 TRAIN_PARTS = ('trajnet', 'trajcontrol', 'posenet', 'mdm')
 SOURCES = ('observation', 'estimate')
@@ -188,35 +188,8 @@ class RoHMHead(BaseHead):
         return self.codec.encode(motion), frame
 
     def check_inputs(self, batch: dict) -> None:
-        """What ``predict`` needs (``UserInputError`` naming it): the 3D observation and its joint mask, or the
-        keypoints of the joint mask; the batch keys of the guidance energies; a clip the U-Net can take."""
-        valid = batch.get('valid')
-        if valid is None:
-            raise UserInputError(f"RoHMHead needs batch['valid'] (B, T); the batch has {sorted(batch)}")
-        if self.source == 'observation':
-            if batch.get('motion_obs') is None:
-                raise UserInputError("RoHMHead source='observation' needs batch['motion_obs'] (noisy world parameters; "
-                                     f'data.datasets.CorruptedMotionDataset); the batch has {sorted(batch)}')
-            missing = [name for name in WORLD_PARAMS if name not in batch['motion_obs']]
-            if missing:
-                raise UserInputError(f"RoHMHead: batch['motion_obs'] lacks {missing}")
-            vis = batch.get('vis')
-        else:
-            if batch.get('kp2d') is None:
-                raise UserInputError("RoHMHead source='estimate' needs batch['kp2d'] for the joint mask")
-            vis = visibility_from_keypoints(batch['kp2d'], self.conf_threshold)
-        expected = (*valid.shape, 22)
-        if vis is None or tuple(vis.shape) != expected:
-            raise UserInputError(f'RoHMHead: the joint mask vis has shape {None if vis is None else tuple(vis.shape)}, '
-                                 f'expected {expected}')
-        if valid.shape[1] < max(2, self.multiple):
-            raise UserInputError(f'RoHMHead: a clip of {valid.shape[1]} frames is shorter than the TrajNet U-Net '
-                                 f'allows ({max(2, self.multiple)} frames)')
-        if self.guidance is not None:
-            try:
-                self.guidance.check(batch)
-            except ValueError as error:
-                raise UserInputError(str(error)) from None
+        """What ``predict`` needs, ``UserInputError`` naming what is missing (``rohm_inputs.check_rohm_batch``)."""
+        check_rohm_batch(batch, self.source, self.conf_threshold, max(2, self.multiple), self.guidance)
 
     def observe(self, batch: dict, history: Optional[dict]) -> dict:
         """The motion to denoise: ``x`` (B, T, dim) normalised, ``mask`` (B, T, dim) bool, ``frame``, ``t_w2c``."""

@@ -20,7 +20,8 @@ from unihmr.geometry import axis_angle_to_rot6d, matrix_to_axis_angle, rot6d_to_
 from unihmr.geometry.gravity_view import root_w_to_c
 from unihmr.geometry.rotations import axis_angle_to_matrix
 from unihmr.models.estimate import Estimate
-from unihmr.utils.validation import check_tensor
+from unihmr.data.transforms.motion_corruption import WORLD_PARAMS
+from unihmr.utils.validation import UserInputError, check_tensor
 
 def visibility_from_keypoints(kp2d: torch.Tensor, threshold: float = 0.2) -> torch.Tensor:
     """(B, T, 17, 3) detections -> (B, T, 22) bool, by the project's one rule
@@ -29,6 +30,39 @@ def visibility_from_keypoints(kp2d: torch.Tensor, threshold: float = 0.2) -> tor
     check_tensor('kp2d', kp2d, (None, None, len(COCO17_NAMES), 3))
     seen = body_joint_visibility(kp2d[..., 2].detach().cpu().numpy(), threshold)
     return torch.from_numpy(seen).to(kp2d.device)
+
+
+def check_rohm_batch(batch: dict, source: str, conf_threshold: float, min_frames: int, guidance=None) -> None:
+    """What RoHM's ``predict`` needs, ``UserInputError`` naming it: the 3D observation and its joint mask
+    (``source='observation'``) or the keypoints of the joint mask (``'estimate'``); a clip of at least
+    ``min_frames`` (the TrajNet U-Net's downsampling); the batch keys of the guidance energies (``GuidanceSet``)."""
+    valid = batch.get('valid')
+    if valid is None:
+        raise UserInputError(f"RoHMHead needs batch['valid'] (B, T); the batch has {sorted(batch)}")
+    if source == 'observation':
+        if batch.get('motion_obs') is None:
+            raise UserInputError("RoHMHead source='observation' needs batch['motion_obs'] (noisy world parameters; "
+                                 f'data.datasets.CorruptedMotionDataset); the batch has {sorted(batch)}')
+        missing = [name for name in WORLD_PARAMS if name not in batch['motion_obs']]
+        if missing:
+            raise UserInputError(f"RoHMHead: batch['motion_obs'] lacks {missing}")
+        vis = batch.get('vis')
+    else:
+        if batch.get('kp2d') is None:
+            raise UserInputError("RoHMHead source='estimate' needs batch['kp2d'] for the joint mask")
+        vis = visibility_from_keypoints(batch['kp2d'], conf_threshold)
+    expected = (*valid.shape, 22)
+    if vis is None or tuple(vis.shape) != expected:
+        raise UserInputError(f'RoHMHead: the joint mask vis has shape {None if vis is None else tuple(vis.shape)}, '
+                             f'expected {expected}')
+    if valid.shape[1] < min_frames:
+        raise UserInputError(f'RoHMHead: a clip of {valid.shape[1]} frames is shorter than the TrajNet U-Net '
+                             f'allows ({min_frames} frames)')
+    if guidance is not None:
+        try:
+            guidance.check(batch)
+        except ValueError as error:
+            raise UserInputError(str(error)) from None
 
 
 def camera_offset(params: dict, R_w2c: torch.Tensor, pelvis_offset: torch.Tensor) -> torch.Tensor:
