@@ -48,15 +48,14 @@ from unihmr.models.heads.base import BaseHead, build_part, check_num_samples
 from unihmr.models.heads.rohm_inputs import (align_to_previous, blend_fields, camera_offset, check_rohm_batch,  # noqa: F401
                                              hold_last_valid, move_world, pad_time, unblend_fields,
                                              visibility_from_keypoints)
+from unihmr.models.heads.rohm_losses import pose_losses, trajectory_losses
 from unihmr.models.heads.scorehmr_refiner import load_prior_weights
-from unihmr.models.losses import masked_mean
 from unihmr.models.samplers import DiffusionSampler, Guidance, noise_schedule_args
 from unihmr.registry import BACKBONES, CODECS, HEADS
 
 TRAIN_PARTS = ('trajnet', 'trajcontrol', 'posenet', 'mdm')
 SOURCES = ('observation', 'estimate')
 DEFAULT_LOSSES = dict(x0=1.0, joints=100.0, velocity=1000.0, skating=0.0)
-FEET = (7, 8, 10, 11)  # ankles, feet (FEET_JOINTS)
 EXTERNAL_PARTS = ('codec', 'trajnet', 'trajcontrol', 'posenet')
 
 
@@ -266,14 +265,7 @@ class RoHMHead(BaseHead):
         x_t = self.traj_noise.add_noise(target, torch.randn_like(target), t)
         control = x0[..., self.local_index] if self.train_part == 'trajcontrol' else None
         pred = self.trajnet_out(x_t, t, masked[..., self.abs_index], control)
-        frames = valid[..., None]
-        pelvis, pelvis_gt = self.pelvis(pred), self.pelvis(target)
-        pairs = (valid[:, 1:] & valid[:, :-1])[..., None]
-        w = self.loss_weights
-        return {'loss_x0': w['x0'] * masked_mean((pred - target).square(), frames),
-                'loss_root': w['joints'] * masked_mean((pelvis - pelvis_gt).square(), frames),
-                'loss_root_vel': w['velocity'] * masked_mean(
-                    ((pelvis[:, 1:] - pelvis[:, :-1]) - (pelvis_gt[:, 1:] - pelvis_gt[:, :-1])).square(), pairs)}
+        return trajectory_losses(pred, target, self.pelvis(pred), self.pelvis(target), valid, self.loss_weights)
 
     def pelvis(self, traj_abs: torch.Tensor) -> torch.Tensor:
         """Pelvis position (B, T, 3) in metres from the 13 normalised absolute trajectory numbers."""
@@ -294,19 +286,8 @@ class RoHMHead(BaseHead):
             traj = x0[..., self.traj_index]
             pred = self.posenet_out(x_t, t, self.pose_condition(traj, masked[..., self.local_index]), traj, valid)
             fitted = self.codec.field_mask(LOCAL_FIELDS)
-        frames = valid[..., None]
         joints, joints_gt = self.canonical_joints(pred, valid), self.canonical_joints(x0, valid)
-        pairs = (valid[:, 1:] & valid[:, :-1])[..., None, None]
-        velocity, velocity_gt = joints[:, 1:] - joints[:, :-1], joints_gt[:, 1:] - joints_gt[:, :-1]
-        w = self.loss_weights
-        losses = {'loss_x0': w['x0'] * masked_mean((pred - x0)[..., fitted].square(), frames),
-                  'loss_joints': w['joints'] * masked_mean((joints - joints_gt).square(), frames[..., None]),
-                  'loss_velocity': w['velocity'] * masked_mean((velocity - velocity_gt).square(), pairs)}
-        if w['skating'] and contact is not None:
-            on = contact[:, :-1].to(velocity)[..., None]  # (B, T-1, 4, 1)
-            losses['loss_skating'] = w['skating'] * masked_mean(
-                (on * velocity[:, :, list(FEET)]).square(), pairs.expand_as(on))
-        return losses
+        return pose_losses(pred, x0, fitted, joints, joints_gt, valid, contact, self.loss_weights)
 
     def canonical_joints(self, x: torch.Tensor, valid) -> torch.Tensor:
         """Body joints (B, T, 22, 3) in the canonical frame of normalised ``x`` (forward kinematics)."""
