@@ -97,6 +97,7 @@ def test_sigterm_leaves_no_temporary_outputs(tmp_path):
     assert list(out.glob('.unihmr-outputs-*')), 'the demo never started writing'
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=120) == 128 + signal.SIGTERM
+    assert 'stopped by SIGTERM' in process.stderr.read().decode().splitlines()[-1]
     assert list(out.iterdir()) == []  # no hidden staging folder, no partial set
 
 

@@ -1,5 +1,6 @@
 """Shared command-line handling for tools: ``tool.py CONFIG [key=value ...] [--flags]``."""
 import argparse
+import os
 import signal
 import sys
 from pathlib import Path
@@ -21,14 +22,25 @@ def tool_parser(description: str, positionals=()) -> argparse.ArgumentParser:
     return parser
 
 
+def _end_on_signal(signum, frame):
+    """SIGTERM (a job scheduler, `kill`): remove the temporary outputs, say so in one line, exit 128 + signum."""
+    from unihmr.utils.io import remove_in_flight
+    remove_in_flight()
+    try:  # the handler may run inside a write to these streams; a failed message must not stop the exit
+        sys.stdout.flush()
+        print(f'stopped by {signal.Signals(signum).name}: no output was half-written', file=sys.stderr, flush=True)
+    except Exception:
+        pass
+    os._exit(128 + signum)  # not sys.exit: see unihmr.utils.io._IN_FLIGHT
+
+
 def parse_tool_args(parser: argparse.ArgumentParser, tool: str, argv=None):
     """Parse arguments, load and validate the config; exit with a one-line error on a bad config.
 
     Returns ``(args, cfg, work_dir)``.
     """
     args = parser.parse_intermixed_args(argv)
-    # SIGTERM (a job scheduler, `kill`) ends the tool like Ctrl-C does, so temporary outputs are cleaned up
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    signal.signal(signal.SIGTERM, _end_on_signal)
     try:
         cfg = load_config(args.config, args.overrides)
     except (ConfigOverrideError, FileNotFoundError) as error:

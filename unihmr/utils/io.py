@@ -2,8 +2,36 @@
 import contextlib
 import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path
+
+# Temporary outputs not yet renamed into place. A tool ended by SIGTERM removes them (``remove_in_flight``) and
+# exits at once: raising SystemExit from the signal handler instead can land inside a finalizer, where Python
+# prints and swallows it and the tool runs on, or in C code that then crashes.
+_IN_FLIGHT: set = set()
+
+
+def remove_in_flight() -> None:
+    """Remove every temporary file or folder that ``atomic_path`` or ``output_set`` has not yet renamed."""
+    for path in list(_IN_FLIGHT):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
+        _IN_FLIGHT.discard(path)
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """Hold SIGTERM and SIGINT while a set of renames runs, so an output set is moved whole or not at all."""
+    held = {signal.SIGTERM, signal.SIGINT}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _umask() -> int:
@@ -23,6 +51,7 @@ def atomic_path(path):
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f'.{path.stem}.', suffix=''.join(path.suffixes) or '.tmp', dir=path.parent)
     os.close(fd)
+    _IN_FLIGHT.add(Path(tmp))
     try:
         yield Path(tmp)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; results get ordinary permissions
@@ -31,6 +60,8 @@ def atomic_path(path):
         with contextlib.suppress(FileNotFoundError):
             os.remove(tmp)
         raise
+    finally:
+        _IN_FLIGHT.discard(Path(tmp))
 
 
 def write_text(path, text: str) -> Path:
@@ -67,13 +98,17 @@ def output_set(folder, members=()):
     keeps the previous set untouched."""
     folder = check_writable_dir(folder)
     tmp = Path(tempfile.mkdtemp(prefix='.unihmr-outputs-', dir=folder))
+    _IN_FLIGHT.add(tmp)
     try:
         yield tmp
-        written = {item.name for item in tmp.iterdir()}
-        for name in set(members) - written:
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(folder / name)
-        for name in sorted(written):
-            os.replace(tmp / name, folder / name)
+        with _signals_held():
+            written = {item.name for item in tmp.iterdir()}
+            for name in set(members) - written:
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(folder / name)
+            for name in sorted(written):
+                os.replace(tmp / name, folder / name)
+            _IN_FLIGHT.discard(tmp)
     finally:
+        _IN_FLIGHT.discard(tmp)
         shutil.rmtree(tmp, ignore_errors=True)
