@@ -166,3 +166,15 @@ def skin_per_frame(weights: torch.Tensor, rest_vertices: torch.Tensor, transform
         vertices = rest_vertices[start:start + chunk]
         out.append((blended[..., :3] @ vertices[..., None])[..., 0] + blended[..., 3])
     return torch.cat(out, dim=0)
+
+
+def body_part_weights(weights: torch.Tensor, parents, num_body: int = 22) -> torch.Tensor:
+    """Skin weights (V, J) folded onto the first ``num_body`` joints: each further joint (fingers, jaw, eyes)
+    adds its weight to its nearest ancestor among them. Returns (V, num_body)."""
+    folded = weights[:, :num_body].clone()
+    for joint in range(num_body, weights.shape[1]):
+        ancestor = int(parents[joint])
+        while ancestor >= num_body:
+            ancestor = int(parents[ancestor])
+        folded[:, ancestor] += weights[:, joint]
+    return folded

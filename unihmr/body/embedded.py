@@ -12,8 +12,8 @@ import roma
 import torch
 from torch import nn
 
-from unihmr.body.base import (BodyOutput, KinematicTree, prepare_inputs, skin_per_frame, skin_shared_surface,
-                              skinning_transforms, unique_rows)
+from unihmr.body.base import (BodyOutput, KinematicTree, body_part_weights, prepare_inputs, skin_per_frame,
+                              skin_shared_surface, skinning_transforms, unique_rows)
 from unihmr.body.embedded_shape import ShapeSpace, load_assets
 from unihmr.body.joint_sets import NUM_BETAS, NUM_BODY_JOINTS
 from unihmr.body.landmarks import coco17_from_parts, mannequin_face_vertices
@@ -77,9 +77,11 @@ class EmbeddedSMPLX(nn.Module):
         return self.shape_space.joint_rest.dtype
 
     def forward(self, global_orient=None, body_pose=None, betas=None, transl=None, left_hand_pose=None,
-                right_hand_pose=None, return_verts: bool = True, return_full_joints: bool = False) -> BodyOutput:
+                right_hand_pose=None, return_verts: bool = True, return_full_joints: bool = False,
+                vertex_ids: torch.Tensor = None) -> BodyOutput:
         """Pose the body. Returns joints (..., 22, 3), vertices (..., 24256, 3) or None, coco17 (..., 17, 3),
-        full_joints (..., 54, 3) when ``return_verts`` or ``return_full_joints``, else None."""
+        full_joints (..., 54, 3) when ``return_verts`` or ``return_full_joints``, else None. With ``vertex_ids``
+        (K,) only those vertices are skinned: vertices (..., K, 3) (a decimated mesh, MoRo's tokenizer)."""
         batch_shape, x = prepare_inputs(
             self.dtype, self.faces.device, global_orient=global_orient, body_pose=body_pose, betas=betas,
             transl=transl, left_hand_pose=left_hand_pose, right_hand_pose=right_hand_pose)
@@ -98,8 +100,9 @@ class EmbeddedSMPLX(nn.Module):
         rows, inverse = unique_rows(x['betas'])  # the rest surface is built once per distinct betas row
         if return_verts:
             surfaces, _ = self.shape_space.surface(rows)
-            vertices = self._skin(surfaces, inverse, transforms)
-            face = vertices[:, self.face_vertex_ids]
+            face = self._skin(surfaces[:, self.face_vertex_ids], inverse, transforms, self.face_vertex_ids)
+            vertices = (self._skin(surfaces, inverse, transforms) if vertex_ids is None else
+                        self._skin(surfaces[:, vertex_ids], inverse, transforms, vertex_ids))
         else:
             rest_face = self._rest_face(rows)[inverse]  # (N, 5, 3)
             blended = torch.einsum('fj,njab->nfab', self.face_weights, transforms[:, :NUM_BODY_JOINTS])
@@ -113,6 +116,10 @@ class EmbeddedSMPLX(nn.Module):
         return BodyOutput(joints=unflat(joints), vertices=unflat(vertices),
                           coco17=unflat(coco17_from_parts(joints, face)),
                           full_joints=unflat(positions) if full else None)
+
+    def skin_weights(self, vertex_ids: torch.Tensor) -> torch.Tensor:
+        """Skin weights (K, 22) of ``vertex_ids`` (K,) on the body joints (hand joints folded onto the wrists)."""
+        return body_part_weights(self.shape_space.skin_matrix[vertex_ids], self.parents, NUM_BODY_JOINTS).to(self.dtype)
 
     def _rest_face(self, rows: torch.Tensor) -> torch.Tensor:
         """Rest face points (U, 5, 3) of the distinct betas ``rows`` (U, 10). The last result is reused when the
@@ -137,10 +144,13 @@ class EmbeddedSMPLX(nn.Module):
                       flat['right_hand_pose'] + hand_mean[FINGER_JOINTS_PER_HAND:]]
         return torch.cat(parts, dim=1)
 
-    def _skin(self, surfaces: torch.Tensor, inverse: torch.Tensor, transforms: torch.Tensor) -> torch.Tensor:
+    def _skin(self, surfaces: torch.Tensor, inverse: torch.Tensor, transforms: torch.Tensor,
+              vertex_ids: torch.Tensor = None) -> torch.Tensor:
         """Vertices (N, V, 3) from rest surfaces (U, V, 3), ``inverse`` (N,) frame -> surface, transforms
-        (N, J, 3, 4)."""
+        (N, J, 3, 4); ``vertex_ids`` (V,) when the surfaces are a subset of the mesh."""
         weights = self.shape_space.skin_matrix
+        if vertex_ids is not None:
+            weights = weights[vertex_ids]
         distinct, frames = surfaces.shape[0], transforms.shape[0]
         if distinct == 1:
             return skin_shared_surface(weights, surfaces[0], transforms)

@@ -12,7 +12,7 @@ import torch
 from smplx.vertex_ids import vertex_ids as SMPLX_VERTEX_IDS
 from torch import nn
 
-from unihmr.body.base import BodyOutput, prepare_inputs
+from unihmr.body.base import BodyOutput, body_part_weights, prepare_inputs
 from unihmr.body.joint_sets import NUM_BETAS, NUM_BODY_JOINTS
 from unihmr.body.landmarks import SMPLX_FACE_VERTEX_KEYS, coco17_from_parts
 from unihmr.registry import BODY_MODELS
@@ -96,10 +96,16 @@ class SMPLXBody(nn.Module):
     def dtype(self) -> torch.dtype:
         return self.model.v_template.dtype
 
+    def skin_weights(self, vertex_ids: torch.Tensor) -> torch.Tensor:
+        """Skin weights (K, 22) of ``vertex_ids`` (K,) on the body joints (jaw, eyes and hands folded)."""
+        return body_part_weights(self.model.lbs_weights[vertex_ids], self.model.parents, NUM_BODY_JOINTS)
+
     def forward(self, global_orient=None, body_pose=None, betas=None, transl=None, left_hand_pose=None,
-                right_hand_pose=None, return_verts: bool = True, return_full_joints: bool = False) -> BodyOutput:
-        """Pose SMPL-X. Returns joints (..., 22, 3), vertices (..., 10475, 3) or None, coco17 (..., 17, 3),
-        full_joints (..., 55, 3) when ``return_full_joints`` else None."""
+                right_hand_pose=None, return_verts: bool = True, return_full_joints: bool = False,
+                vertex_ids: torch.Tensor = None) -> BodyOutput:
+        """Pose SMPL-X. Returns joints (..., 22, 3), vertices (..., 10475, 3) or None (with ``vertex_ids`` (K,):
+        those vertices, (..., K, 3)), coco17 (..., 17, 3), full_joints (..., 55, 3) when ``return_full_joints``
+        else None."""
         device = self.model.v_template.device
         batch_shape, x = prepare_inputs(
             self.dtype, device, global_orient=global_orient, body_pose=body_pose, betas=betas, transl=transl,
@@ -116,6 +122,7 @@ class SMPLXBody(nn.Module):
         def unflat(value):
             return value.reshape(*batch_shape, *value.shape[1:])
 
-        return BodyOutput(joints=unflat(joints), vertices=unflat(out.vertices) if return_verts else None,
+        vertices = out.vertices if vertex_ids is None else out.vertices[:, vertex_ids]
+        return BodyOutput(joints=unflat(joints), vertices=unflat(vertices) if return_verts else None,
                           coco17=unflat(coco17),
                           full_joints=unflat(out.joints[:, :NUM_SMPLX_JOINTS]) if return_full_joints else None)

@@ -1,0 +1,71 @@
+"""MoRo's pose tokenizer as a stage of its own (MoRo paper 3; specs/moro.md, "Pose tokenizer"): trained in its own
+phase on local meshes of the training motion, and, at test time, a round trip (mesh -> tokens -> mesh -> SMPL-X
+fit) whose error the standard metrics report (`tools/test.py`; the root comes from the ground truth).
+"""
+from typing import Optional
+
+import torch
+
+from unihmr.body.mesh_fit import fit_to_mesh
+from unihmr.models.estimate import ground_truth_estimate
+from unihmr.models.heads.base import BaseHead, build_part, check_num_samples
+from unihmr.registry import HEADS, TOKENIZERS
+
+
+def sample_frames(valid: torch.Tensor, count: int, generator: Optional[torch.Generator] = None) -> torch.Tensor:
+    """Indices (B, count) of frames drawn with replacement among the valid frames of each row of ``valid`` (B, T)."""
+    weights = valid.float() + (valid.sum(1, keepdim=True) == 0).float()  # a row without valid frames draws any
+    return torch.multinomial(weights, count, replacement=True, generator=generator)
+
+
+@HEADS.register_module()
+class PoseTokenizerHead(BaseHead):
+    """Trains ``tokenizer`` (a ``MeshVQVAE``) on single frames: ``frames_per_window`` valid frames of every window
+    (MoRo trains on meshes, batch 256, per-vertex L2); the loss is the mean vertex distance (m) plus the codebook
+    (commitment) loss.
+
+    ``predict`` is the round trip: every frame tokenized, decoded, and fitted (``fit``: arguments of
+    ``fit_to_mesh``); root orientation and translation from the ground truth, so the metrics measure the
+    tokenizer and the fit alone.
+    """
+
+    def __init__(self, tokenizer: dict = dict(type='MeshVQVAE'), frames_per_window: int = 16,
+                 vertex_weight: float = 1.0, fit: dict = dict(iters=20), in_width=None, body_model=None, inputs=(),
+                 windowing=None):
+        super().__init__(None, body_model, inputs, windowing)  # in_width: unused, the tokenizer reads no condition
+        spec = dict(tokenizer, body_model=body_model) if isinstance(tokenizer, dict) else tokenizer
+        self.tokenizer = build_part(TOKENIZERS, spec)
+        self.frames_per_window, self.vertex_weight, self.fit = frames_per_window, vertex_weight, dict(fit)
+
+    def reads(self, training: bool = False) -> tuple:
+        return ()
+
+    def loss(self, cond, batch: dict, history: Optional[dict] = None) -> dict:
+        params = batch['smpl_params']
+        rows = sample_frames(batch['valid'], self.frames_per_window)  # (B, n)
+        pose = torch.gather(params['body_pose'], 1, rows[..., None, None].expand(-1, -1, *params['body_pose'].shape[2:]))
+        betas = torch.gather(params['betas'], 1, rows[..., None].expand(-1, -1, params['betas'].shape[-1]))
+        with torch.no_grad():
+            mesh = self.tokenizer.local_mesh(pose, betas).flatten(0, 1)
+        out = self.tokenizer(mesh)
+        distance = (out['vertices'] - mesh).norm(dim=-1).mean()
+        return dict(loss_vertex=self.vertex_weight * distance, loss_codebook=out['loss_codebook'])
+
+    @torch.no_grad()
+    def round_trip(self, batch: dict) -> dict:
+        """``mesh`` and ``decoded`` (B, T, N0, 3) local meshes, ``ids`` (B, T, P) and the fit of ``decoded``."""
+        params = batch['smpl_params']
+        mesh = self.tokenizer.local_mesh(params['body_pose'], params['betas'])
+        out = self.tokenizer(mesh.flatten(0, 1))
+        decoded = out['vertices'].unflatten(0, mesh.shape[:2])
+        fit = fit_to_mesh(self.body_model, decoded, self.tokenizer.vertex_ids, batch['valid'], **self.fit)
+        return dict(mesh=mesh, decoded=decoded, ids=out['ids'].unflatten(0, mesh.shape[:2]), **fit)
+
+    @torch.no_grad()
+    def predict(self, cond, batch: dict, history: Optional[dict] = None, num_samples: int = 1,
+                num_steps: Optional[int] = None, **options):
+        check_num_samples(num_samples)
+        if num_samples != 1 or num_steps is not None or options:
+            raise ValueError('PoseTokenizerHead.predict is a deterministic round trip: no samples, steps or options')
+        fit = self.round_trip(batch)
+        return ground_truth_estimate(batch).with_params(body_pose=fit['body_pose'], betas=fit['betas'])
