@@ -11,6 +11,7 @@ all frames:
 """
 from typing import Optional
 
+import numpy as np
 import roma
 import torch
 
@@ -73,3 +74,28 @@ def fit_to_mesh(body_model, target: torch.Tensor, vertex_ids: torch.Tensor, vali
         error = (local_mesh(body_model, pose, betas, vertex_ids) - target).norm(dim=-1).mean(-1)
     return dict(body_pose=pose.detach(), betas=betas.detach().expand(batch, frames, NUM_BETAS).clone(),
                 vertex_error=error)
+
+
+def fit_joint_regressor(body_model, vertex_ids: torch.Tensor, num_poses: int = 600, seed: int = 0) -> torch.Tensor:
+    """A convex map (22, K) from a local mesh on ``vertex_ids`` to its pelvis-relative joints: per joint, non-negative
+    vertex weights summing to one (as SMPL-X's own joint regressor; ``scipy.optimize.nnls`` over ``num_poses`` random
+    poses and shapes). Convex weights keep it translation-equivariant and bounded on meshes far from any body (an
+    untrained decoder's), where unconstrained least squares amplified them a thousandfold. MoRo's joint losses
+    (global joints, velocities, reprojection, skating) read the decoded mesh through it; ``fit_to_mesh`` gives
+    the parameters."""
+    from scipy.optimize import nnls
+    generator = torch.Generator().manual_seed(seed)
+    pose = torch.randn(num_poses, NUM_BODY_JOINTS - 1, 3, generator=generator) * 0.35
+    shapes = torch.randn(num_poses // 40 + 1, NUM_BETAS, generator=generator)  # 40 poses per shape: the rest
+    betas = shapes.repeat_interleave(40, dim=0)[:num_poses]                    # surface is built once per shape
+    with torch.no_grad():
+        out = body_model(body_pose=pose, betas=betas, vertex_ids=vertex_ids)
+        mesh = (out.vertices - out.joints[:, :1]).double()  # (N, K, 3)
+        joints = (out.joints - out.joints[:, :1]).double()  # (N, 22, 3)
+    design = mesh.permute(0, 2, 1).reshape(-1, mesh.shape[1]).numpy()  # (N 3, K): one row per pose and axis
+    target = joints.permute(0, 2, 1).reshape(-1, joints.shape[1]).numpy()  # (N 3, 22)
+    sum_row = 100.0  # a heavily weighted row asks the weights to sum to one
+    design = np.vstack([design, np.full((1, design.shape[1]), sum_row)])
+    weights = [nnls(design, np.append(target[:, joint], sum_row), maxiter=10 * design.shape[1])[0]
+               for joint in range(target.shape[1])]
+    return torch.tensor(np.stack(weights), dtype=torch.float32)

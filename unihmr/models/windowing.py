@@ -44,6 +44,18 @@ class Windowing:
     def spans(self, num_frames: int) -> list:
         return window_spans(num_frames, self.window, self.overlap)
 
+    def join(self, parts: list, spans: list, num_frames: int, time_dim: int = 1) -> torch.Tensor:
+        """Join the windows' tensors ``parts`` by cutting every overlap at its middle (MoRo's release: what cannot be
+        averaged, such as token ids, comes whole from one window per frame)."""
+        pieces = []
+        for index, (part, (start, end)) in enumerate(zip(parts, spans)):
+            first = start if index == 0 else (spans[index - 1][1] + start) // 2
+            last = end if index == len(spans) - 1 else (end + spans[index + 1][0]) // 2
+            pieces.append(part.narrow(time_dim, first - start, last - first))
+        out = torch.cat(pieces, dim=time_dim)
+        assert out.shape[time_dim] == num_frames, 'windows must cover the sequence'
+        return out
+
     def blend(self, parts: list, spans: list, num_frames: int, time_dim: int = 1) -> torch.Tensor:
         """Cross-fade the windows' tensors ``parts`` (time on ``time_dim``, one per span) into one tensor of
         ``num_frames`` frames. A single window is returned as it is."""

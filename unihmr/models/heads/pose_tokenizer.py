@@ -18,6 +18,23 @@ def sample_frames(valid: torch.Tensor, count: int, generator: Optional[torch.Gen
     return torch.multinomial(weights, count, replacement=True, generator=generator)
 
 
+def frames_of(params: dict, rows: torch.Tensor, names=('body_pose', 'betas')) -> dict:
+    """``params`` entries (B, T, ...) at the frames ``rows`` (B, n) -> (B, n, ...)."""
+    return {name: torch.gather(params[name], 1, rows.view(*rows.shape, *[1] * (params[name].dim() - 2)).expand(
+        *rows.shape, *params[name].shape[2:])) for name in names}
+
+
+def tokenizer_losses(tokenizer, batch: dict, frames_per_window: int, vertex_weight: float = 1.0) -> dict:
+    """The tokenizer's training losses on ``frames_per_window`` valid frames of every window of ``batch``: the mean
+    vertex distance (m) of the round trip and the codebook (commitment) loss."""
+    chosen = frames_of(batch['smpl_params'], sample_frames(batch['valid'], frames_per_window))
+    with torch.no_grad():
+        mesh = tokenizer.local_mesh(chosen['body_pose'], chosen['betas']).flatten(0, 1)
+    out = tokenizer(mesh)
+    distance = (out['vertices'] - mesh).norm(dim=-1).mean()
+    return dict(loss_vertex=vertex_weight * distance, loss_codebook=out['loss_codebook'])
+
+
 @HEADS.register_module()
 class PoseTokenizerHead(BaseHead):
     """Trains ``tokenizer`` (a ``MeshVQVAE``) on single frames: ``frames_per_window`` valid frames of every window
@@ -41,15 +58,7 @@ class PoseTokenizerHead(BaseHead):
         return ()
 
     def loss(self, cond, batch: dict, history: Optional[dict] = None) -> dict:
-        params = batch['smpl_params']
-        rows = sample_frames(batch['valid'], self.frames_per_window)  # (B, n)
-        pose = torch.gather(params['body_pose'], 1, rows[..., None, None].expand(-1, -1, *params['body_pose'].shape[2:]))
-        betas = torch.gather(params['betas'], 1, rows[..., None].expand(-1, -1, params['betas'].shape[-1]))
-        with torch.no_grad():
-            mesh = self.tokenizer.local_mesh(pose, betas).flatten(0, 1)
-        out = self.tokenizer(mesh)
-        distance = (out['vertices'] - mesh).norm(dim=-1).mean()
-        return dict(loss_vertex=self.vertex_weight * distance, loss_codebook=out['loss_codebook'])
+        return tokenizer_losses(self.tokenizer, batch, self.frames_per_window, self.vertex_weight)
 
     @torch.no_grad()
     def round_trip(self, batch: dict) -> dict:
