@@ -23,7 +23,8 @@ from unihmr.registry import HEADS, MODELS
 FEAT = 16
 CONFIGS = ['configs/gvhmr/gvhmr_cpu_synthetic.py', 'configs/factorizedhmr/factorizedhmr_cpu_synthetic.py',
            'configs/scorehmr/scorehmr_prior_cpu_synthetic.py', 'configs/scorehmr/gvhmr_scorehmr_cpu_synthetic.py',
-           'configs/rohm/rohm_cpu_mixed.py', 'configs/rohm/mdm_cpu_mixed.py', 'configs/rohm/gvhmr_rohm_cpu_keypoints_mixed.py']
+           'configs/rohm/rohm_cpu_mixed.py', 'configs/rohm/mdm_cpu_mixed.py', 'configs/rohm/gvhmr_rohm_cpu_keypoints_mixed.py',
+           'configs/moro/moro_tokenizer_cpu_mixed.py', 'configs/moro/moro_cpu_keypoints_mixed.py']
 STAGES = [(config, index) for config in CONFIGS for index in range(len(load_config(config).model['stages']))]
 IDS = [f"{config.split('/')[-1][:-3]}:{load_config(config).model['stages'][index]['name']}" for config, index in STAGES]
 
@@ -42,6 +43,10 @@ def shrink(stage: dict) -> dict:
     if 'trajnet' in stage:  # RoHM / MDM++: its own checkpoint not loaded, a few diffusion steps
         stage.update(trajnet=dict(stage['trajnet'], widths=(8, 16)), checkpoint=None, traj_steps=2, num_steps=3,
                      early_stop=None, posenet=dict(stage['posenet'], width=32, depth=1, heads=2, ff=32))
+    if 'tokenizer' in stage:  # MoRo: a small hierarchy, two fit iterations
+        stage.update(tokenizer=dict(stage['tokenizer'], levels=(64, 24, 8), channels=(4, 8, 8)), fit=dict(iters=2))
+    if stage.get('type') == 'MoRoHead':
+        stage.update(width=32, heads=2, motion_depth=1, decoder_depth=1, band=16, clip=16)
     return stage
 
 

@@ -30,16 +30,23 @@ def trajectory_of(global_orient: torch.Tensor, pelvis: torch.Tensor) -> torch.Te
     return torch.cat([axis_angle_to_rot6d(global_orient), pelvis], dim=-1)
 
 
-def canonical_trajectory(trajectory: torch.Tensor) -> torch.Tensor:
-    """Eq. 2 of (..., T, 9): frame t's motion to frame t + 1 in frame t's axes (6D + 3), the last frame repeating
-    the one before (excluded from losses: :func:`canonical_valid`); one frame gives the identity and no motion."""
-    rotation = rot6d_to_matrix(trajectory[..., ORIENT])
+def canonical_trajectory(trajectory: torch.Tensor, valid: Optional[torch.Tensor] = None) -> torch.Tensor:
+    """Eq. 2 of (B, T, 9): frame t's motion to frame t + 1 in frame t's axes (6D + 3). A frame without a real next
+    frame (the last; with ``valid`` (B, T), one before padding) repeats the step before it (excluded from losses:
+    :func:`canonical_valid`), so padding never reaches a valid frame; one frame gives the identity and no motion."""
     if trajectory.shape[-2] < 2:
-        identity = torch.eye(3, dtype=trajectory.dtype, device=trajectory.device).expand_as(rotation)
+        identity = torch.eye(3, dtype=trajectory.dtype, device=trajectory.device).expand(*trajectory.shape[:-1], 3, 3)
         return torch.cat([matrix_to_rot6d(identity), torch.zeros_like(trajectory[..., POSITION])], dim=-1)
+    rotation = rot6d_to_matrix(trajectory[..., ORIENT])
     delta_rotation, delta_position = canonicalize_trajectory(rotation, trajectory[..., POSITION])
     canonical = torch.cat([matrix_to_rot6d(delta_rotation), delta_position], dim=-1)
-    return torch.cat([canonical, canonical[..., -1:, :]], dim=-2)
+    canonical = torch.cat([canonical, canonical[..., -1:, :]], dim=-2)
+    if valid is None:
+        return canonical
+    real = canonical_valid(valid)  # (B, T)
+    index = torch.arange(real.shape[1], device=real.device).expand_as(real)
+    source = torch.where(real, index, torch.zeros_like(index)).cummax(dim=1).values  # the last real step so far
+    return torch.gather(canonical, 1, source[..., None].expand_as(canonical))
 
 
 def canonical_valid(valid: torch.Tensor) -> torch.Tensor:
@@ -115,7 +122,7 @@ class MoRoCodec(Codec):
     def encode_fields(self, batch: dict, names=None) -> dict:
         params = batch['smpl_params']
         trajectory = trajectory_of(params['global_orient_c'], batch['joints_c'][..., 0, :])
-        return dict(traj_cano=canonical_trajectory(trajectory), traj_cam=trajectory)
+        return dict(traj_cano=canonical_trajectory(trajectory, batch.get('valid')), traj_cam=trajectory)
 
     def field_normalize(self, name: str, raw: torch.Tensor) -> torch.Tensor:
         part = self.slices[name]

@@ -150,7 +150,7 @@ class MoRoHead(BaseHead):
 
         def step(ids, masked, index, trajectory):
             vectors = codebook[ids.view(batch, frames, -1)]
-            cano = self.codec.field_normalize('traj_cano', canonical_trajectory(trajectory))
+            cano = self.codec.field_normalize('traj_cano', canonical_trajectory(trajectory, valid))
             motion = self.networks.motion(vectors, masked.view(batch, frames, -1), cano, valid)
             out = self.networks.decode(motion['features'], condition, camera_norm, valid)
             return out['logits'].flatten(1, 2), self.codec.field_denormalize('traj_cam', out['camera'])
@@ -208,7 +208,7 @@ class MoRoHead(BaseHead):
         masked, inputs, hidden = self.corrupted(ids, valid, self.mask_schemes['motion'])
         target = self.codec.encode(batch, names=('traj_cano', 'traj_cam'), normalize=False)
         noisy = trajectory_noise(target[..., self.codec.slices['traj_cam']], *noise_level(progress))
-        cano_in = self.codec.field_normalize('traj_cano', canonical_trajectory(noisy))
+        cano_in = self.codec.field_normalize('traj_cano', canonical_trajectory(noisy, valid))
         motion = self.networks.motion(self.codebook()[inputs], hidden, cano_in, valid)
         losses, _ = self.token_losses(motion['logits'], ids, masked, valid, mesh_gt, progress)
         cano_gt = self.codec.field_normalize('traj_cano', target[..., self.codec.slices['traj_cano']])
@@ -238,7 +238,7 @@ class MoRoHead(BaseHead):
             (camera_norm - self.codec.field_normalize('traj_cam', target)).abs(), valid[..., None])} if not video else {}
         if video:
             masked, inputs, hidden, trajectory = self.video_mask(ids, valid, condition, camera_norm, coarse)
-            cano = self.codec.field_normalize('traj_cano', canonical_trajectory(trajectory))
+            cano = self.codec.field_normalize('traj_cano', canonical_trajectory(trajectory, valid))
             motion = self.networks.motion(self.codebook()[inputs], hidden, cano, valid)
             out = self.networks.decode(motion['features'], condition, camera_norm, valid)
         else:
@@ -259,7 +259,7 @@ class MoRoHead(BaseHead):
         least confident fraction re-masked, for ``confidence_share`` of the samples (the others: random schemes);
         the pass's refined trajectory feeds T_M. Returns (masked, input ids, hidden, trajectory raw)."""
         all_hidden = torch.ones_like(ids, dtype=torch.bool)
-        cano = self.codec.field_normalize('traj_cano', canonical_trajectory(coarse))
+        cano = self.codec.field_normalize('traj_cano', canonical_trajectory(coarse, valid))
         motion = self.networks.motion(self.codebook()[ids], all_hidden, cano, valid)
         first = self.networks.decode(motion['features'], condition, camera_norm, valid)
         masked, inputs, hidden = self.corrupted(ids, valid, self.mask_schemes['video'])
@@ -289,7 +289,8 @@ class MoRoHead(BaseHead):
             window = slice(start, end)
             batch, frames = valid.shape[0], end - start
             ids = torch.zeros(batch, frames * tokens, dtype=torch.long, device=valid.device)
-            masked = torch.ones(batch, frames * tokens, dtype=torch.bool, device=valid.device)  # all, from the start
+            # every token of the valid frames masked at the start; padding frames' tokens given (id 0, never ranked)
+            masked = valid[:, window, None].expand(batch, frames, tokens).flatten(1)
             step = self.step_fn(condition[:, window], camera_norm[:, window], valid[:, window])
             ids, trajectory = decoder.decode(step, ids, masked, state=coarse[:, window])
             ids_parts.append(ids.view(batch, frames, tokens))

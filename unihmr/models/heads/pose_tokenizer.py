@@ -7,7 +7,7 @@ from typing import Optional
 import torch
 
 from unihmr.body.mesh_fit import fit_to_mesh
-from unihmr.models.estimate import ground_truth_estimate
+from unihmr.models.estimate import Estimate, ground_truth_estimate
 from unihmr.models.heads.base import BaseHead, build_part, check_num_samples
 from unihmr.registry import HEADS, TOKENIZERS
 
@@ -43,7 +43,7 @@ class PoseTokenizerHead(BaseHead):
 
     ``predict`` is the round trip: every frame tokenized, decoded, and fitted (``fit``: arguments of
     ``fit_to_mesh``); root orientation and translation from the ground truth, so the metrics measure the
-    tokenizer and the fit alone.
+    tokenizer and the fit alone. It is deterministic: S > 1 repeats the answer as the S samples.
     """
 
     def __init__(self, tokenizer: dict = dict(type='MeshVQVAE'), frames_per_window: int = 16,
@@ -74,7 +74,13 @@ class PoseTokenizerHead(BaseHead):
     def predict(self, cond, batch: dict, history: Optional[dict] = None, num_samples: int = 1,
                 num_steps: Optional[int] = None, **options):
         check_num_samples(num_samples)
-        if num_samples != 1 or num_steps is not None or options:
-            raise ValueError('PoseTokenizerHead.predict is a deterministic round trip: no samples, steps or options')
+        if num_steps is not None or options:
+            raise ValueError(f'PoseTokenizerHead is deterministic (a round trip): num_steps does not apply (got '
+                             f'{num_steps}), nor options {sorted(options)}')
         fit = self.round_trip(batch)
-        return ground_truth_estimate(batch).with_params(body_pose=fit['body_pose'], betas=fit['betas'])
+        estimate = Estimate.from_params(dict(ground_truth_estimate(batch).params, body_pose=fit['body_pose'],
+                                             betas=fit['betas']))
+        if num_samples == 1:
+            return estimate
+        return estimate.with_params(samples={name: value.expand(num_samples, *value.shape).clone()
+                                             for name, value in estimate.params.items()})

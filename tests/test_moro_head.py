@@ -1,0 +1,108 @@
+"""MoRoHead's method-defining behaviours on a tiny model: MaskGIT fed the previous pass's refined trajectory, T = 1
+is one greedy pass, [MASK] is the zero vector in training and sampling alike, what each training part trains, and
+the bad inputs it names."""
+import pytest
+import torch
+
+from unihmr.body.embedded import EmbeddedSMPLX
+from unihmr.body.posing import with_camera_joints
+from unihmr.codecs.moro import canonical_trajectory
+from unihmr.data.collate import collate_windows
+from unihmr.data.datasets.synthetic import SyntheticMotionDataset
+from unihmr.models.heads.moro import MoRoHead
+
+WIDTH = 16
+
+
+@pytest.fixture(scope='module')
+def body():
+    return EmbeddedSMPLX()
+
+
+@pytest.fixture(scope='module')
+def batch(body):
+    dataset = SyntheticMotionDataset(split='test', num_windows=2, window=20, feat_dim=8, severity='heavy')
+    return with_camera_joints(collate_windows([dataset[0], dataset[1]]), body)
+
+
+def tiny_head(body, batch, **changes):
+    torch.manual_seed(0)
+    args = dict(tokenizer=dict(type='MeshVQVAE', levels=(64, 24, 8), channels=(4, 8, 8)), width=32, heads=2,
+                motion_depth=1, decoder_depth=1, band=8, clip=12, in_width=WIDTH, body_model=body,
+                windowing=dict(window=16, overlap=4), fit=dict(iters=1))
+    head = MoRoHead(**{**args, **changes})
+    head.codec.compute_stats([batch])
+    return head
+
+
+def cond_of(batch):
+    return torch.randn(*batch['valid'].shape, WIDTH, generator=torch.Generator().manual_seed(3))
+
+
+def test_each_pass_reads_the_previous_refined_trajectory(body, batch):
+    """MaskGIT's state: T_M's canonical trajectory at pass i + 1 is the canonical form of pass i's refined one."""
+    head = tiny_head(body, batch).eval()
+    seen, refined = [], []
+    motion, decode = head.networks.motion, head.networks.decode
+    head.networks.motion = lambda vectors, hidden, cano, valid: (seen.append(cano), motion(vectors, hidden, cano,
+                                                                                            valid))[1]
+    head.networks.decode = lambda *args: (refined.append(decode(*args)['camera']), decode(*args))[1]
+    head.predict(cond_of(batch), batch, num_steps=3)
+    assert len(seen) == 6  # 3 passes x 2 windows
+    window = batch['valid'][:, :16]
+    for step in (1, 2):
+        trajectory = head.codec.field_denormalize('traj_cam', refined[step - 1])
+        expected = head.codec.field_normalize('traj_cano', canonical_trajectory(trajectory, window))
+        assert torch.allclose(seen[step], expected, atol=1e-5)
+
+
+def test_one_pass_is_one_greedy_decision_of_every_token(body, batch):
+    head = tiny_head(body, batch).eval()
+    logits_seen = []
+    decode = head.networks.decode
+    head.networks.decode = lambda *args: (logits_seen.append(decode(*args)['logits']), decode(*args))[1]
+    from unihmr.models.batch_ops import slice_time
+    condition, coarse = head.coarse_trajectory(cond_of(batch)[:, :16], slice_time(batch, 0, 16))
+    valid = batch['valid'][:, :16]
+    camera = head.codec.field_normalize('traj_cam', coarse)
+    ids, _ = head.decode_hypothesis(condition, camera, coarse, valid, steps=1, temperature=None)
+    assert len(logits_seen) == 1 and torch.equal(ids, logits_seen[0].argmax(-1))
+
+
+def test_mask_token_is_the_zero_vector_in_training_and_sampling(body, batch):
+    """T_M ignores whatever code vector sits at a hidden position (training's BERT input and MaskGIT alike)."""
+    head = tiny_head(body, batch).eval()
+    vectors = torch.randn(1, 4, head.tokenizer.num_tokens, head.tokenizer.token_dim)
+    hidden = torch.zeros(1, 4, head.tokenizer.num_tokens, dtype=torch.bool)
+    hidden[:, 1, 2:5] = True
+    other = vectors.clone()
+    other[hidden] = torch.randn(int(hidden.sum()), head.tokenizer.token_dim)
+    cano = torch.zeros(1, 4, 9)
+    with torch.no_grad():
+        first, second = head.networks.motion(vectors, hidden, cano, None), head.networks.motion(other, hidden, cano, None)
+    assert torch.allclose(first['logits'], second['logits'], atol=1e-6)
+
+
+@pytest.mark.parametrize('part', ['tokenizer', 'pose', 'motion', 'condition', 'video'])
+def test_each_training_part_trains_its_parameters(body, batch, part):
+    head = tiny_head(body, batch, train_part=part).train()
+    losses = head.loss(cond_of(batch).requires_grad_(True), batch)
+    assert all(torch.isfinite(value) for value in losses.values())
+    sum(losses.values()).backward()
+
+    def moved(module):
+        return any(p.grad is not None and p.grad.abs().sum() > 0 for p in module.parameters())
+    assert moved(head.tokenizer) == (part == 'tokenizer')  # frozen after its own phase
+    assert moved(head.box_head) == (part == 'condition')  # the condition path: frozen in the video phase
+    assert moved(head.networks.motion_encoder) == (part in ('pose', 'motion', 'video'))
+    assert moved(head.networks.decoder) == (part in ('condition', 'video'))
+
+
+def test_bad_settings_are_named(body, batch):
+    head = tiny_head(body, batch).eval()
+    with pytest.raises(ValueError, match='num_steps'):
+        head.predict(cond_of(batch), batch, num_steps=0)
+    with pytest.raises(ValueError, match='shorter than the temporal attention band'):
+        tiny_head(body, batch, band=30)
+    with pytest.raises(ValueError, match='train_part'):
+        tiny_head(body, batch, train_part='images')
