@@ -137,3 +137,14 @@ def test_amass_detector_option_gives_exact_keypoints(amass_root):
                                atol=0.05, rtol=0)
     noisy = loader(AMASSDataset, amass_root, subsets=['002'], window=16, stride=16)[0]
     assert (noisy['kp2d'][..., :2][seen] - expected[seen]).abs().max() > 0.5
+
+
+def test_in_memory_windows_are_generated_once_per_config():
+    """The codec statistics and the training loader (and every later phase) build the same InMemoryDataset config:
+    the second build serves the windows of the first; another config generates its own."""
+    from unihmr.data.datasets.in_memory import InMemoryDataset
+    config = dict(type='SyntheticMotionDataset', split='train', num_windows=3, window=20, feat_dim=8, seed=5)
+    first, again = InMemoryDataset(dict(config), progress=False), InMemoryDataset(dict(config), progress=False)
+    other = InMemoryDataset(dict(config, seed=6), progress=False)
+    assert again.data is first.data and other.data is not first.data
+    assert not torch.equal(other[0]['kp2d'], first[0]['kp2d'])

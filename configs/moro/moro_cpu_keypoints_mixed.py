@@ -20,7 +20,7 @@ optim_wrapper = dict(optimizer=dict(lr=5e-4))
 lr_schedule = dict(warmup=100)
 default_hooks = dict(logger=dict(interval=50), checkpoint=dict(interval=500, max_keep_ckpts=1))
 no_val = dict(val_interval=100000, val_begin=10 ** 9)
-tokenizer_iters, pose_iters, motion_iters, condition_iters, video_iters = 2400, 600, 800, 800, 800
+tokenizer_iters, pose_iters, motion_iters, condition_iters, video_iters = 2400, 800, 1200, 800, 700
 changes = _base_.moro_phase_changes
 phases = [
     dict(name='tokenizer', train_cfg=dict(max_iters=tokenizer_iters, **no_val),

@@ -5,6 +5,7 @@ dataset at construction (with a progress bar) and serves them by index, identica
 For trainings whose own step is cheaper than generating a window (the ScoreHMR prior); the synthetic-only
 ``CachedSyntheticDataset`` shares the same materialisation and can also persist it on disk.
 """
+import json
 from typing import Sequence
 
 from torch.utils.data import Dataset
@@ -49,10 +50,30 @@ class StackedWindows(Dataset):
         return unstack(self.data, index)
 
 
+_GENERATED: dict = {}  # config -> stacked windows, the last two built in this process
+
+
+def _config_key(dataset) -> str:
+    return json.dumps(dataset.to_dict() if hasattr(dataset, 'to_dict') else dataset, sort_keys=True, default=str)
+
+
 @DATASETS.register_module()
 class InMemoryDataset(StackedWindows):
-    """The windows of ``dataset`` (a registry config or a dataset object), generated once at construction."""
+    """The windows of ``dataset`` (a registry config or a dataset object), generated once at construction.
+
+    Built again from the same config in the same process (the codec statistics, then the training loader; every
+    phase of a multi-phase training), it serves the windows already generated: generation is deterministic given
+    the config (its seeds), and the windows are only read.
+    """
 
     def __init__(self, dataset, progress: bool = True):
+        key = _config_key(dataset) if isinstance(dataset, dict) else None
+        if key is not None and key in _GENERATED:
+            self.data = _GENERATED[key]
+            return
         source = DATASETS.build(dataset) if isinstance(dataset, dict) else dataset
         self.data = materialize(source, f'generating {type(source).__name__} windows', progress)
+        if key is not None:
+            while len(_GENERATED) >= 2:
+                _GENERATED.pop(next(iter(_GENERATED)))
+            _GENERATED[key] = self.data
