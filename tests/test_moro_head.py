@@ -106,3 +106,14 @@ def test_bad_settings_are_named(body, batch):
         tiny_head(body, batch, band=30)
     with pytest.raises(ValueError, match='train_part'):
         tiny_head(body, batch, train_part='images')
+
+
+def test_the_smoother_can_be_skipped_at_inference(body, batch):
+    head = tiny_head(body, batch).eval()
+    with torch.no_grad():
+        head.smoother.gate.fill_(1.0)  # a smoother that changes the codes
+    cond = cond_of(batch)
+    smoothed, raw = head.predict(cond, batch, num_steps=1), head.predict(cond, batch, num_steps=1, smooth=False)
+    assert not torch.allclose(smoothed.body_pose, raw.body_pose)
+    assert torch.equal(smoothed.transl_w, smoothed.transl_w) and torch.allclose(smoothed.global_orient_c,
+                                                                                raw.global_orient_c)

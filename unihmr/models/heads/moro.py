@@ -77,7 +77,7 @@ class MoRoHead(BaseHead):
     """
 
     takes_steps = True
-    predict_options = ('temperature',)
+    predict_options = ('temperature', 'smooth')
 
     def __init__(self, tokenizer: dict = dict(type='MeshVQVAE'), codec: dict = dict(type='MoRoCodec'), width: int = 128,
                  heads: int = 4, mlp_ratio: float = 2.0, motion_depth: int = 2, decoder_depth: int = 1,
@@ -300,9 +300,11 @@ class MoRoHead(BaseHead):
 
     @torch.no_grad()
     def predict(self, cond, batch: dict, history: Optional[dict] = None, num_samples: int = 1,
-                num_steps: Optional[int] = None, temperature: Optional[float] = None) -> Estimate:
+                num_steps: Optional[int] = None, temperature: Optional[float] = None, smooth: bool = True) -> Estimate:
         """MaskGIT decoding (paper 4.4) with T = ``num_steps`` passes (default ``self.num_steps``); hypotheses
-        beyond the first sample their ids at ``temperature`` (the paper decodes greedily: the first is greedy)."""
+        beyond the first sample their ids at ``temperature`` (the paper decodes greedily: the first is greedy).
+        ``smooth=False`` skips the trained smoother (an inference-time ablation; the paper's "w/o smoother" row is
+        a model trained without one)."""
         check_num_samples(num_samples)
         steps = self.num_steps if num_steps is None else num_steps
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
@@ -317,7 +319,7 @@ class MoRoHead(BaseHead):
             ids, trajectory = self.decode_hypothesis(condition, camera_norm, coarse, valid, steps,
                                                      None if index == 0 else (temperature or self.temperature))
             vectors = codebook[ids]
-            if self.smoother is not None:
+            if self.smoother is not None and smooth:
                 vectors = self.smoother(vectors)
             decoded.append(self.codec.decode(vectors, batch, trajectory=trajectory, tokenizer=self.tokenizer,
                                              body_model=self.body_model, fit=self.fit)['smpl_params'])
