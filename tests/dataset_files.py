@@ -7,6 +7,7 @@ SMPL-only fields are made from SMPL-X with a known stand-in for SMPL's rest pelv
 """
 import functools
 import pickle
+from pathlib import Path
 
 import numpy as np
 import roma
@@ -159,3 +160,38 @@ def write_emdb(path, model, params: dict, good=None, name='P9_99_outdoor_test', 
     with open(path, 'wb') as file:
         pickle.dump(data, file)
     return dict(data, joints=joints, kp2d_coco_body=project(coco, K, R, t))
+
+
+def write_rich(root, model, params: dict, sequence='Gym_007_walk', split='test', camera=0, skip=()) -> dict:
+    """RICH's layout: per-frame SMPL-X ``.pkl`` fits under ``bodies/<split>/<sequence>/<frame:05d>/<subject>.pkl`` and the
+    scene's static camera XML; ``skip`` frame numbers have no file. Returns the camera and the true joints."""
+    n = len(params['transl'])
+    joints, coco = forward(model, params)
+    R, t = panning_camera(joints[:, 0].mean(0), n)
+    R, t = R[0], t[0]  # one static camera
+    K = intrinsics()
+    scene, subject = sequence.split('_')[:2]
+    for frame in range(n):
+        if frame in skip:
+            continue
+        path = Path(root) / 'bodies' / split / sequence / f'{frame:05d}' / f'{int(subject):03d}.pkl'
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fit = dict(global_orient=params['global_orient'][frame][None], body_pose=params['body_pose'][frame].reshape(1, -1),
+                   transl=params['transl'][frame][None], betas=params['betas'][None],
+                   left_hand_pose=np.zeros((1, 12)), right_hand_pose=np.zeros((1, 12)), jaw_pose=np.zeros((1, 3)),
+                   expression=np.zeros((1, 10)))
+        with open(path, 'wb') as file:
+            pickle.dump({key: value.astype(np.float32) for key, value in fit.items()}, file)
+    extrinsics = np.concatenate([R, t[:, None]], 1)
+
+    def matrix(rows, cols, values):
+        text = ' '.join(f'{value:.10f}' for value in np.ravel(values))
+        return f'<rows>{rows}</rows><cols>{cols}</cols><dt>d</dt><data>{text}</data>'
+    xml = (f'<?xml version="1.0"?>\n<opencv_storage>\n<CameraMatrix type_id="opencv-matrix">{matrix(3, 4, extrinsics)}'
+           f'</CameraMatrix>\n<Intrinsics type_id="opencv-matrix">{matrix(3, 3, K)}</Intrinsics>\n'
+           f'<Distortion type_id="opencv-matrix">{matrix(5, 1, np.zeros(5))}</Distortion>\n</opencv_storage>\n')
+    calibration = Path(root) / 'scan_calibration' / scene / 'calibration' / f'{camera:03d}.xml'
+    calibration.parent.mkdir(parents=True, exist_ok=True)
+    calibration.write_text(xml)
+    return dict(K=K, R=R, t=t, joints=joints, coco_pixels=project(coco, K, np.broadcast_to(R, (n, 3, 3)),
+                                                                  np.broadcast_to(t, (n, 3))))

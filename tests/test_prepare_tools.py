@@ -1,4 +1,4 @@
-"""tools/prepare_{amass,3dpw,emdb}.py: the cached form gives the same windows as the raw files."""
+"""tools/prepare_{amass,3dpw,emdb,rich}.py: the cached form gives the same windows as the raw files."""
 import importlib.util
 import json
 from pathlib import Path
@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 import torch
 
-from dataset_files import loader, shared_body_model, walking_motion, write_3dpw, write_amass, write_emdb
+from dataset_files import loader, shared_body_model, walking_motion, write_3dpw, write_amass, write_emdb, write_rich
 from unihmr.data.contract import validate_window
-from unihmr.data.datasets import AMASSDataset, EMDBDataset, ThreeDPWDataset
+from unihmr.data.datasets import AMASSDataset, EMDBDataset, RICHDataset, ThreeDPWDataset
 from unihmr.data.datasets.base import MotionWindowDataset
 
 TOOLS = Path(__file__).resolve().parents[1] / 'tools'
@@ -68,6 +68,13 @@ def test_prepare_emdb(tmp_path):
     assert tool('prepare_emdb')([str(tmp_path / 'emdb'), str(tmp_path / 'out')]) == 1
     kwargs = dict(window=12, stride=6, feat_dim=8)
     check_cache(EMDBDataset(tmp_path / 'emdb', **kwargs), EMDBDataset(tmp_path / 'out', **kwargs), tmp_path / 'out')
+
+
+def test_prepare_rich(tmp_path):
+    write_rich(tmp_path / 'rich', shared_body_model(), walking_motion(30, 30.0, 4))
+    assert tool('prepare_rich')([str(tmp_path / 'rich'), str(tmp_path / 'out')]) == 1
+    kwargs = dict(window=12, stride=6, feat_dim=8)
+    check_cache(RICHDataset(tmp_path / 'rich', **kwargs), RICHDataset(tmp_path / 'out', **kwargs), tmp_path / 'out')
 
 
 def test_prepare_amass(tmp_path):

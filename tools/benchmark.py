@@ -28,6 +28,7 @@ from bench_common import median_seconds  # noqa: E402
 from demo_memory_benchmark import bench_demo_memory  # noqa: E402
 from factorizedhmr_benchmark import bench_factorizedhmr  # noqa: E402
 from model_benchmark import bench_model  # noqa: E402
+from moro_benchmark import bench_moro  # noqa: E402
 from rohm_benchmark import bench_rohm  # noqa: E402
 from scorehmr_benchmark import bench_scorehmr  # noqa: E402
 from unihmr.utils.io import write_text  # noqa: E402
@@ -166,7 +167,7 @@ def bench_data(args) -> dict:
 
 
 SECTIONS = {'backbone': bench_backbone, 'body': bench_body, 'data': bench_data, 'demo_memory': bench_demo_memory,
-            'factorizedhmr': bench_factorizedhmr, 'model': bench_model, 'rohm': bench_rohm,
+            'factorizedhmr': bench_factorizedhmr, 'model': bench_model, 'moro': bench_moro, 'rohm': bench_rohm,
             'scorehmr': bench_scorehmr}
 
 
@@ -189,6 +190,8 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--only', nargs='+', choices=sorted(SECTIONS), help='sections to run (default: all)')
     parser.add_argument('--batch', type=int, default=1024, help='frames per forward call')
+    parser.add_argument('--moro-paper', action='store_true',
+                        help='the moro section also times the paper-size config once (minutes on a CPU)')
     parser.add_argument('--repeats', type=int, default=7,
                         help='timed repeats of the torch mesh forward (joints 4x as many, NumPy mesh half)')
     args = parser.parse_args(argv)
