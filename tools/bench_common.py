@@ -13,3 +13,13 @@ def median_seconds(fn, repeats: int, warmup: int = 2) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def ratio_table(rows: list, frames: int) -> list:
+    """Markdown rows ``| model | setting | seconds | frames/s | ratio |`` of timed ``rows`` (dicts with ``model``,
+    ``setting``, ``seconds``), each row also given ``frames``, ``fps`` and ``ratio`` to the first row's time."""
+    base = rows[0]['seconds']
+    for row in rows:
+        row.update(frames=frames, fps=frames / row['seconds'], ratio=row['seconds'] / base)
+    return [f"| {r['model']} | {r['setting']} | {r['seconds']:.2f} | {r['fps']:,.1f} | {r['ratio']:.0f}x |"
+            for r in rows]

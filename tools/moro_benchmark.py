@@ -8,7 +8,7 @@ The paper reports 70 frames/s on an H200, without a breakdown.
 """
 from pathlib import Path
 
-from bench_common import median_seconds
+from bench_common import median_seconds, ratio_table
 
 ROOT = Path(__file__).resolve().parents[1]
 REGRESSION = 'configs/gvhmr/gvhmr_cpu_keypoints_mixed.py'
@@ -43,11 +43,7 @@ def bench_moro(args) -> dict:
         paper = MODELS.build(dict(load_config(ROOT / MORO_PAPER).model)).eval()
         rows.append({'model': 'MoRo (paper size)', 'setting': 'T = 5',
                      'seconds': median_seconds(lambda: paper.recover(sequence, num_steps=5), 1, warmup=0)})
-    base = rows[0]['seconds']
-    for row in rows:
-        row.update(frames=FRAMES, fps=FRAMES / row['seconds'], ratio=row['seconds'] / base)
-    table = [f"| {r['model']} | {r['setting']} | {r['seconds']:.2f} | {r['fps']:,.1f} | {r['ratio']:.0f}x |"
-             for r in rows]
+    table = ratio_table(rows, FRAMES)
     markdown = '\n'.join([
         f'`Recoverer.recover` on one {FRAMES}-frame synthetic sequence (heavy occlusion), randomly initialised '
         'weights, timed in one run. MoRo decodes each 120-frame window (overlap 30) in T passes of T_M and T_D, then '

@@ -9,7 +9,7 @@ frames in 59 s).
 """
 from pathlib import Path
 
-from bench_common import median_seconds
+from bench_common import median_seconds, ratio_table
 
 ROOT = Path(__file__).resolve().parents[1]
 REGRESSION = 'configs/gvhmr/gvhmr_cpu_keypoints_mixed.py'
@@ -41,11 +41,7 @@ def bench_rohm(args) -> dict:
         rows.append({'model': 'RoHM (CPU size)', 'setting': name,
                      'seconds': median_seconds(lambda: rohm.recover(sequence, num_steps=setting.get('num_steps'),
                                                                     **steps), 1, warmup=0)})
-    base = rows[0]['seconds']
-    for row in rows:
-        row.update(frames=FRAMES, fps=FRAMES / row['seconds'], ratio=row['seconds'] / base)
-    table = [f"| {r['model']} | {r['setting']} | {r['seconds']:.2f} | {r['fps']:,.1f} | {r['ratio']:.0f}x |"
-             for r in rows]
+    table = ratio_table(rows, FRAMES)
     markdown = '\n'.join([
         f'`Recoverer.recover` on one {FRAMES}-frame synthetic sequence (RoHM: its 3D observation, noise level 3, '
         'lower body masked), CPU sizes, randomly initialised weights, timed in one run. RoHM denoises every '
