@@ -131,3 +131,36 @@ def test_rohm_on_a_test_set_without_a_3d_observation_is_named(tmp_path):
     assert result.returncode == 2 and 'Traceback' not in result.stderr, result.stderr[-2000:]
     assert len(errors) == 1 and 'motion_obs' in errors[0] and result.stderr.strip().endswith(errors[0])
     assert not (tmp_path / 'r.json').exists()
+
+
+MORO = REPO / 'configs' / 'moro' / 'moro_cpu_keypoints_mixed.py'
+MORO_TOKENIZER = REPO / 'configs' / 'moro' / 'moro_tokenizer_cpu_mixed.py'
+
+
+@pytest.fixture(scope='module')
+def tokenizer_checkpoint(tmp_path_factory):
+    """A tokenizer-only checkpoint of another hierarchy (64 -> 24 -> 8 regions) than the MoRo config's."""
+    from unihmr.apis.config import load_config
+    from unihmr.registry import MODELS
+    import unihmr.models  # noqa: F401
+    cfg = load_config(MORO_TOKENIZER, ['model.stages.0.tokenizer.levels=[64,24,8]',
+                                       'model.stages.0.tokenizer.channels=[4,8,8]'])
+    path = tmp_path_factory.mktemp('tokenizer') / 'tokenizer.pth'
+    torch.save({'state_dict': MODELS.build(cfg.model.to_dict()).state_dict()}, path)
+    return path
+
+
+@pytest.mark.slow
+def test_moro_bad_inputs_are_named(tmp_path, tokenizer_checkpoint):
+    """MoRo: a tokenizer checkpoint of another hierarchy (as load_from, and as the model), num_steps 0, and an
+    inference window shorter than the attention band each give one line and exit 2 before any work."""
+    _one_line(_tool('train.py', MORO, f'load_from={tokenizer_checkpoint}', '--work-dir', tmp_path / 'run',
+                    env=dict(UNIHMR_REAL_MOTION=str(tmp_path))), 'load_from', 'of other shapes', 'stages.0.tokenizer')
+    small = ['test_dataloader.dataset.num_windows=1']
+    _one_line(_tool('test.py', MORO, tokenizer_checkpoint, *small, '--out', tmp_path / 'r.json'),
+              'does not match the config', 'stages.0.tokenizer')
+    _one_line(_tool('test.py', MORO, tokenizer_checkpoint, 'model.num_steps=0', *small, '--out', tmp_path / 'r.json'),
+              'num_steps', '0')
+    _one_line(_tool('test.py', MORO, tokenizer_checkpoint, 'model.window=40', 'model.overlap=10', *small,
+                    '--out', tmp_path / 'r.json'), 'window (40 frames)', 'band (60 frames)')
+    assert not (tmp_path / 'r.json').exists()

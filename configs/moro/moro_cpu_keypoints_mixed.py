@@ -11,7 +11,7 @@ model = dict(type='Recoverer',
              encoder=dict(type='ConditionEncoder', width=model_width, feat_dim=64,
                           modalities=('kp_rays', 'kp_box', 'bbox', 'cam_angvel')),
              stages=[_base_.moro_head_cpu], body_model=dict(type='EmbeddedSMPLX'), window=120, overlap=30,
-             num_samples=1, sampler_cfg=dict(temperature=1.0, smooth=True))
+             num_samples=1, num_steps=5, sampler_cfg=dict(temperature=1.0, smooth=True))  # num_steps: T
 codec_stats = dict(num_windows=256, batch_size=32)
 train_dataloader = dict(batch_size=4, num_workers=0, persistent_workers=False,
                         dataset=dict(_delete_=True, type='InMemoryDataset',

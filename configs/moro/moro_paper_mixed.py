@@ -7,7 +7,8 @@ _base_ = ['../_base_/default_runtime.py', '../_base_/datasets/mixed_real_motion.
           '../_base_/schedules/iter_based.py']
 model_width = 1024
 model = dict(type='Recoverer', encoder=dict(type='ConditionEncoder', width=model_width, feat_dim=64),
-             stages=[_base_.moro_head], body_model=dict(type='EmbeddedSMPLX'), window=120, overlap=30, num_samples=1)
+             stages=[_base_.moro_head], body_model=dict(type='EmbeddedSMPLX'), window=120, overlap=30, num_samples=1,
+             num_steps=5, sampler_cfg=dict(temperature=1.0, smooth=True))
 codec_stats = dict(num_windows=256, batch_size=32)
 train_dataloader = dict(batch_size=64)
 optim_wrapper = dict(optimizer=dict(lr=1e-4))

@@ -16,6 +16,7 @@ from unihmr.body.joint_sets import FEET_JOINTS
 from unihmr.models.estimate import Estimate, body_args
 from unihmr.models.windowing import Windowing
 from unihmr.registry import BODY_MODELS, ENCODERS, HEADS, MODELS
+from unihmr.utils.validation import UserInputError
 
 
 def window_id(meta: dict, index: int) -> str:
@@ -79,8 +80,10 @@ class Recoverer(BaseModel):
                 raise ValueError(f'Recoverer: stage {name!r} reads {unknown}, which are not earlier stages '
                                  f'{self.stage_names}')
         self.ground_world = bool(ground_world)
-        if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 1:
-            raise ValueError(f'Recoverer: num_samples must be a positive integer, got {num_samples!r}')
+        for name, value in (('num_samples', num_samples), ('num_steps', num_steps)):
+            if (value is not None or name == 'num_samples') and (
+                    isinstance(value, bool) or not isinstance(value, int) or value < 1):
+                raise UserInputError(f'Recoverer: {name} must be a positive integer, got {value!r}')
         self.num_samples, self.num_steps = num_samples, num_steps
         self.sampler_cfg = self._check_sampler_cfg(dict(sampler_cfg or {}))
         if run_stages is not None and not 1 <= run_stages <= len(self.stages):

@@ -111,7 +111,7 @@ class MoRoHead(BaseHead):
         self.fit, self.temperature = dict(fit), temperature
         self.steps_taken = 0  # training steps of this phase (not checkpointed: each phase anneals from its start)
         if band is not None and self.windowing.window < band:
-            raise ValueError(f'MoRoHead: the inference window ({self.windowing.window} frames) is shorter than the '
+            raise UserInputError(f'MoRoHead: the inference window ({self.windowing.window} frames) is shorter than the '
                              f'temporal attention band ({band} frames); raise the recoverer window or lower band')
 
     # ------------------------------------------------------------------------------------------- pieces
@@ -308,7 +308,7 @@ class MoRoHead(BaseHead):
         check_num_samples(num_samples)
         steps = self.num_steps if num_steps is None else num_steps
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-            raise ValueError(f'MoRoHead: num_steps (MaskGIT passes) must be a positive integer, got {steps!r}')
+            raise UserInputError(f'MoRoHead: num_steps (MaskGIT passes) must be a positive integer, got {steps!r}')
         self.check_inputs(batch)
         valid = batch['valid'].bool()
         condition, coarse = self.coarse_trajectory(cond, batch)
