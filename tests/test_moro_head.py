@@ -65,8 +65,8 @@ def test_one_pass_is_one_greedy_decision_of_every_token(body, batch):
     condition, coarse = head.coarse_trajectory(cond_of(batch)[:, :16], slice_time(batch, 0, 16))
     valid = batch['valid'][:, :16]
     camera = head.codec.field_normalize('traj_cam', coarse)
-    ids, _ = head.decode_hypothesis(condition, camera, coarse, valid, steps=1, temperature=None)
-    assert len(logits_seen) == 1 and torch.equal(ids, logits_seen[0].argmax(-1))
+    vectors, _ = head.decode_hypothesis(condition, camera, coarse, valid, steps=1, temperature=None)
+    assert len(logits_seen) == 1 and torch.equal(vectors, head.codebook()[logits_seen[0].argmax(-1)])
 
 
 def test_mask_token_is_the_zero_vector_in_training_and_sampling(body, batch):
@@ -117,3 +117,22 @@ def test_the_smoother_can_be_skipped_at_inference(body, batch):
     assert not torch.allclose(smoothed.body_pose, raw.body_pose)
     assert torch.equal(smoothed.transl_w, smoothed.transl_w) and torch.allclose(smoothed.global_orient_c,
                                                                                 raw.global_orient_c)
+
+
+def test_windows_are_cut_or_blended_after_decoding(body, batch):
+    """'cut' takes each frame's codes from one window; 'blend' cross-fades the decoded vectors in the overlap."""
+    cut = tiny_head(body, batch).eval()
+    blend = tiny_head(body, batch, window_join='blend').eval()
+    blend.load_state_dict(cut.state_dict())
+    cond = cond_of(batch)
+    condition, coarse = cut.coarse_trajectory(cond, batch)
+    camera = cut.codec.field_normalize('traj_cam', coarse)
+    vectors_cut, _ = cut.decode_hypothesis(condition, camera, coarse, batch['valid'], 2, None)
+    vectors_blend, _ = blend.decode_hypothesis(condition, camera, coarse, batch['valid'], 2, None)
+    # windows (0, 16) and (4, 20): frames 0-3 from the first only, 16-19 from the second only
+    assert torch.equal(vectors_cut[:, :4], vectors_blend[:, :4]) and torch.equal(vectors_cut[:, 16:], vectors_blend[:, 16:])
+    codes = cut.codebook()
+    in_codebook = torch.cdist(vectors_blend[:, 4:16].flatten(0, -2), codes).min(-1).values < 1e-6
+    assert not in_codebook.all()  # blended values lie between codes
+    with pytest.raises(ValueError, match='window_join'):
+        tiny_head(body, batch, window_join='average')

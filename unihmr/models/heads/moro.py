@@ -74,6 +74,9 @@ class MoRoHead(BaseHead):
         losses: weights (``LOSS_WEIGHTS``; supp. A.5 and the release's canonical-trajectory 10 and contact 1).
         fit: ``fit_to_mesh`` arguments at inference.
         temperature: default MaskGIT temperature of the extra hypotheses (``num_samples > 1``).
+        window_join: ``'cut'`` (the release: each frame's codes from one window, overlaps cut at their middle) or
+            ``'blend'`` (the windows' code vectors and trajectories cross-faded after decoding, as continuous values;
+            ids are never cross-faded).
     """
 
     takes_steps = True
@@ -85,9 +88,12 @@ class MoRoHead(BaseHead):
                  train_part: str = 'video', num_steps: int = 5, clip: int = 60, frames_per_window: int = 16,
                  mask_schemes: Optional[dict] = None, confidence_share: float = 0.5, random_code_fraction: float = 0.1,
                  gumbel_temperature: tuple = (1.0, 0.01), schedule_iters: int = 1000, losses: Optional[dict] = None,
-                 fit: dict = dict(iters=20), temperature: float = 1.0, encoder: Optional[dict] = None,
+                 fit: dict = dict(iters=20), temperature: float = 1.0, window_join: str = 'cut',
+                 encoder: Optional[dict] = None,
                  in_width: Optional[int] = None, body_model=None, inputs=(), windowing=None):
         super().__init__(CODECS.build(dict(codec)) if isinstance(codec, dict) else codec, body_model, inputs, windowing)
+        if window_join not in ('cut', 'blend'):
+            raise ValueError(f"MoRoHead: window_join must be 'cut' or 'blend', got {window_join!r}")
         if train_part not in TRAIN_PARTS:
             raise ValueError(f'MoRoHead: train_part must be one of {TRAIN_PARTS}, got {train_part!r}')
         MaskGITDecoder(num_steps)  # validates num_steps >= 1
@@ -108,7 +114,7 @@ class MoRoHead(BaseHead):
         self.mask_schemes = {**MASK_SCHEMES, **dict(mask_schemes or {})}
         self.random_code_fraction, self.gumbel = random_code_fraction, tuple(gumbel_temperature)
         self.schedule_iters, self.weights = schedule_iters, {**LOSS_WEIGHTS, **dict(losses or {})}
-        self.fit, self.temperature = dict(fit), temperature
+        self.fit, self.temperature, self.window_join = dict(fit), temperature, window_join
         self.steps_taken = 0  # training steps of this phase (not checkpointed: each phase anneals from its start)
         if band is not None and self.windowing.window < band:
             raise UserInputError(f'MoRoHead: the inference window ({self.windowing.window} frames) is shorter than the '
@@ -279,9 +285,10 @@ class MoRoHead(BaseHead):
 
     @torch.no_grad()
     def decode_hypothesis(self, condition, camera_norm, coarse, valid, steps: int, temperature) -> tuple:
-        """One hypothesis over the whole sequence: MaskGIT per window, windows joined at mid-overlap.
-        Returns (ids (B, T, P), refined camera trajectory (B, T, 9) raw)."""
+        """One hypothesis over the whole sequence: MaskGIT per window, windows joined by ``window_join``.
+        Returns (code vectors (B, T, P, L), refined camera trajectory (B, T, 9) raw)."""
         decoder = MaskGITDecoder(steps, temperature)
+        codebook = self.codebook()
         spans = self.windowing.spans(valid.shape[1])
         ids_parts, trajectory_parts = [], []
         tokens = self.tokenizer.num_tokens
@@ -293,10 +300,10 @@ class MoRoHead(BaseHead):
             masked = valid[:, window, None].expand(batch, frames, tokens).flatten(1)
             step = self.step_fn(condition[:, window], camera_norm[:, window], valid[:, window])
             ids, trajectory = decoder.decode(step, ids, masked, state=coarse[:, window])
-            ids_parts.append(ids.view(batch, frames, tokens))
+            ids_parts.append(codebook[ids.view(batch, frames, tokens)])
             trajectory_parts.append(trajectory)
-        return (self.windowing.join(ids_parts, spans, valid.shape[1]),
-                self.windowing.join(trajectory_parts, spans, valid.shape[1]))
+        join = self.windowing.join if self.window_join == 'cut' else self.windowing.blend
+        return join(ids_parts, spans, valid.shape[1]), join(trajectory_parts, spans, valid.shape[1])
 
     @torch.no_grad()
     def predict(self, cond, batch: dict, history: Optional[dict] = None, num_samples: int = 1,
@@ -313,12 +320,10 @@ class MoRoHead(BaseHead):
         valid = batch['valid'].bool()
         condition, coarse = self.coarse_trajectory(cond, batch)
         camera_norm = self.codec.field_normalize('traj_cam', coarse)
-        codebook = self.codebook()
         decoded = []
         for index in range(num_samples):
-            ids, trajectory = self.decode_hypothesis(condition, camera_norm, coarse, valid, steps,
-                                                     None if index == 0 else (temperature or self.temperature))
-            vectors = codebook[ids]
+            vectors, trajectory = self.decode_hypothesis(condition, camera_norm, coarse, valid, steps,
+                                                         None if index == 0 else (temperature or self.temperature))
             if self.smoother is not None and smooth:
                 vectors = self.smoother(vectors)
             decoded.append(self.codec.decode(vectors, batch, trajectory=trajectory, tokenizer=self.tokenizer,
