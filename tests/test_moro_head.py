@@ -136,3 +136,12 @@ def test_windows_are_cut_or_blended_after_decoding(body, batch):
     assert not in_codebook.all()  # blended values lie between codes
     with pytest.raises(ValueError, match='window_join'):
         tiny_head(body, batch, window_join='average')
+
+
+def test_the_codebook_stays_frozen_after_the_tokenizer_phase(body, batch):
+    """vector-quantize-pytorch updates its EMA codebook in training mode: only the tokenizer phase may."""
+    for part, moves in (('pose', False), ('tokenizer', True)):
+        head = tiny_head(body, batch, train_part=part).train()
+        before = head.tokenizer.quantizer.codebook().clone()
+        head.loss(cond_of(batch), batch)
+        assert torch.equal(before, head.tokenizer.quantizer.codebook()) != moves

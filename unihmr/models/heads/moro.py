@@ -120,6 +120,14 @@ class MoRoHead(BaseHead):
             raise UserInputError(f'MoRoHead: the inference window ({self.windowing.window} frames) is shorter than the '
                              f'temporal attention band ({band} frames); raise the recoverer window or lower band')
 
+    def train(self, mode: bool = True):
+        """The tokenizer stays in eval mode after its own phase: in training mode vector-quantize-pytorch updates the
+        EMA codebook (and resets dead codes) on every forward, which would move the frozen codes under T_M."""
+        super().train(mode)
+        if self.train_part != 'tokenizer':
+            self.tokenizer.eval()
+        return self
+
     # ------------------------------------------------------------------------------------------- pieces
     def codebook(self) -> torch.Tensor:
         return self.tokenizer.quantizer.codebook().detach()
