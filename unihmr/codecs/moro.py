@@ -93,13 +93,14 @@ def rest_pelvis(body_model, betas: torch.Tensor) -> torch.Tensor:
 def estimate_params(trajectory: torch.Tensor, body_pose: torch.Tensor, betas: torch.Tensor, R_w2c: torch.Tensor,
                     body_model) -> dict:
     """Data-contract parameters from a camera trajectory (B, T, 9), the fitted pose (B, T, 21, 3) and betas
-    (B, T, 10). The world frame: the camera's rotation ``R_w2c`` (B, T, 3, 3) with the camera at the world origin
-    (MoRo assumes a static camera; the recoverer then grounds the motion)."""
+    (B, T, 10). The world frame: the camera's rotation ``R_w2c`` (B, T, 3, 3) with a static camera (MoRo's
+    assumption), the world translation starting at 0 as GVHMR's decoded one does (the recoverer then grounds it)."""
     orient_c = rot6d_to_matrix(trajectory[..., ORIENT])
     pelvis_c = trajectory[..., POSITION]
     offset = rest_pelvis(body_model, betas.reshape(-1, NUM_BETAS)).view(pelvis_c.shape)
     R_c2w = R_w2c.transpose(-1, -2).to(orient_c)
     pelvis_w = (R_c2w @ pelvis_c[..., None])[..., 0]
+    pelvis_w = pelvis_w - pelvis_w[:, :1] + offset[:, :1]  # GVHMR's convention: the world transl starts at 0
     return dict(global_orient_c=matrix_to_axis_angle(orient_c), transl_c=pelvis_c - offset,
                 global_orient_w=matrix_to_axis_angle(R_c2w @ orient_c), transl_w=pelvis_w - offset,
                 body_pose=body_pose, betas=betas)
