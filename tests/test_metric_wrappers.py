@@ -104,12 +104,24 @@ def test_world_metric_full_sample_and_skipping():
     contact = torch.ones(T, 4)
     sample = dict(pred_joints_w=pred, gt_joints_w=gt, gt_contact=contact, pred_contact=contact * 0.9, fps=30)
     out = run(WorldMetric(), [sample])
-    assert set(out) == {'wa_mpjpe', 'w_mpjpe', 'rte', 'jitter', 'foot_sliding', 'g_mpjpe', 'skating_ratio',
+    assert set(out) == {'wa_mpjpe', 'w_mpjpe', 'rte', 'jitter', 'foot_sliding', 'g_mpjpe', 'g_accel', 'skating_ratio',
                         'ground_penetration', 'contact_acc'}
     assert out['foot_sliding'] == pytest.approx(2.0) and out['contact_acc'] == pytest.approx(1.0)
+    assert out['g_accel'] == pytest.approx(0.0, abs=1e-9)  # the feet drift at constant speed: no acceleration
     assert out['g_mpjpe'] == pytest.approx(np.mean(np.arange(T) * 2.0) * 4 / 22)
     only_transl = run(WorldMetric(), [dict(pred_transl_w=gt[:, 0], gt_transl_w=gt[:, 0])])
     assert set(only_transl) == {'rte'} and only_transl['rte'] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_g_accel_by_hand():
+    """One joint off by c t^2 (t in frames): its second difference is 2c per frame^2, i.e. 2c fps^2 m/s^2, averaged
+    over the 22 joints; no alignment, so a world offset growing linearly adds nothing."""
+    T, c = 10, 0.001
+    gt = body(T)
+    pred = gt + torch.arange(T, dtype=F64)[:, None, None] * torch.tensor([0.0, 0.0, 0.3], dtype=F64)
+    pred[:, 5, 1] += c * torch.arange(T, dtype=F64) ** 2
+    out = run(WorldMetric(), [dict(pred_joints_w=pred, gt_joints_w=gt, fps=30)])
+    assert out['g_accel'] == pytest.approx(2 * c * 30 ** 2 / 22)
 
 
 def test_multi_sample_metric():

@@ -129,6 +129,7 @@ ENTRIES: Dict[str, _Entry] = {
     'jitter': _Entry([('pred_joints_w',)], lambda m, d, fps: M.jitter(d['pred_joints_w'], fps), 4),
     'foot_sliding': _Entry([WORLD], lambda m, d, fps: M.foot_sliding(*(d[k] for k in WORLD)), 2),
     'g_mpjpe': _Entry([WORLD], lambda m, d, fps: M.g_mpjpe(*(d[k] for k in WORLD))),
+    'g_accel': _Entry([WORLD], lambda m, d, fps: M.accel_error(*(d[k] for k in WORLD), fps, None), 3),
     'g_mpjpe_vis': _Entry([WORLD + ('vis',)], lambda m, d, fps: M.masked_g_mpjpe(*(d[k] for k in WORLD), d['vis'].bool())),
     'g_mpjpe_occ': _Entry([WORLD + ('vis',)], lambda m, d, fps: M.masked_g_mpjpe(*(d[k] for k in WORLD), ~d['vis'].bool())),
     'skating_ratio': _Entry([WORLD], lambda m, d, fps: M.skating_ratio(d['pred_joints_w'], fps, _floor(m, d)), 2),
@@ -144,7 +145,8 @@ ENTRIES: Dict[str, _Entry] = {
 CAMERA_METRICS = ('mpjpe', 'pa_mpjpe', 'pve', 'reproj_px', 'accel', 'mpjpe_vis', 'mpjpe_occ', 'mpjpe_torso', 'mpjpe_nontorso',
                   'pa_mpjpe_torso', 'pa_mpjpe_nontorso', 'mpjpe_torso_vis', 'mpjpe_torso_occ', 'mpjpe_nontorso_vis',
                   'mpjpe_nontorso_occ', 'rot_torso', 'rot_nontorso')
-WORLD_METRICS = ('wa_mpjpe', 'w_mpjpe', 'rte', 'jitter', 'foot_sliding', 'g_mpjpe', 'g_mpjpe_vis', 'g_mpjpe_occ', 'skating_ratio',
+WORLD_METRICS = ('wa_mpjpe', 'w_mpjpe', 'rte', 'jitter', 'foot_sliding', 'g_mpjpe', 'g_accel', 'g_mpjpe_vis', 'g_mpjpe_occ',
+                 'skating_ratio',
                  'ground_penetration', 'contact_acc')
 MULTI_SAMPLE_METRICS = ('min_mpjpe', 'mean_mpjpe', 'diversity', PAIRED)
 
