@@ -54,10 +54,10 @@ for split in synthetic_clean synthetic_heavy; do
     "MoRo=$OUT/results_$split.csv" --metrics $ALL --json $OUT/paired_vs_factorizedhmr_$split.json
 done
 echo "## Table 3 (synthetic heavy)"
-$PY tools/results_table.py "T = 1=$OUT/t3_T1.json" "T = 5=$OUT/results_synthetic_heavy.json" "T = 10=$OUT/t3_T10.json" \
-  "w/o smoother (inference)=$OUT/t3_no_smoother.json" --metrics $T3
-$PY tools/results_table.py --paired "T = 1=$OUT/t3_T1.csv" "T = 5=$OUT/results_synthetic_heavy.csv" --metrics $T3 \
+$PY tools/results_table.py "T1=$OUT/t3_T1.json" "T5=$OUT/results_synthetic_heavy.json" "T10=$OUT/t3_T10.json" \
+  "no_smoother_at_inference=$OUT/t3_no_smoother.json" --metrics $T3
+$PY tools/results_table.py --paired "T1=$OUT/t3_T1.csv" "T5=$OUT/results_synthetic_heavy.csv" --metrics $T3 \
   --json $OUT/paired_t3_T1_T5.json
-$PY tools/results_table.py --paired "w/o smoother=$OUT/t3_no_smoother.csv" "smoother=$OUT/results_synthetic_heavy.csv" \
+$PY tools/results_table.py --paired "no_smoother=$OUT/t3_no_smoother.csv" "smoother=$OUT/results_synthetic_heavy.csv" \
   --metrics $T3 --json $OUT/paired_t3_smoother.json
 cp $OUT/*.json $OUT/*.csv $SHIPPED/ 2>/dev/null || true
