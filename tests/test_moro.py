@@ -153,7 +153,7 @@ def test_smoother_starts_near_identity_and_smooths():
     conv = TokenSmoother(dim=3, kind='conv')
     x = torch.randn(2, 12, 5, 3)
     expected = x + 0.1 * conv.net(x.permute(0, 2, 3, 1).reshape(10, 3, 12)).view(2, 5, 3, 12).permute(0, 3, 1, 2)
-    assert torch.allclose(conv(x), expected, atol=1e-6) and float(conv.gate) == pytest.approx(0.1)
+    assert torch.allclose(conv(x), expected, atol=1e-6) and float(conv.gate.detach()) == pytest.approx(0.1)
     mlp = TokenSmoother(dim=3, kind='mlp', kernel=3)
     changed = x.clone()
     changed[:, 6] += 1.0

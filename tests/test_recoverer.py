@@ -86,6 +86,10 @@ def test_bad_arguments_are_named():
         MODELS.build({**TINY, 'overlap': 30})
     with pytest.raises(ValueError, match="unknown mode 'train'"):
         MODELS.build(TINY)(mode='train')
+    from unihmr.utils.validation import UserInputError  # the tools report these in one line, exit 2
+    for name, value in (('num_steps', 0), ('num_samples', 0), ('num_steps', 2.5)):
+        with pytest.raises(UserInputError, match=f'{name} must be a positive integer, got {value}'):
+            MODELS.build({**TINY, name: value})
 
 
 def test_world_trajectory_is_grounded(model, batch):
