@@ -41,28 +41,25 @@ def test_remove_in_flight_removes_what_is_not_yet_renamed(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ['a.txt'] and not _IN_FLIGHT
 
 
-def test_sigterm_is_held_while_an_output_set_is_moved(tmp_path):
-    """A SIGTERM during the renames waits for them: the set is moved whole, then the signal is delivered."""
+def test_an_exit_asked_for_during_the_renames_waits_for_them(tmp_path):
+    """The SIGTERM handler's exit (``run_or_defer``) asked for in the middle of an output set's renames runs only
+    once the set is whole; outside a commit it runs at once."""
     import os
-    import signal
-    from unihmr.utils.io import output_set
-    received = []
-    old = signal.signal(signal.SIGTERM, lambda signum, frame: received.append(signum))
-    try:
-        with output_set(tmp_path) as staging:
-            for name in 'abc':
-                (staging / name).write_text(name)
-            real_replace = os.replace
+    from unihmr.utils.io import output_set, run_or_defer
+    ran, files_then, asked = [], [], []
+    real_replace = os.replace
 
-            def replace_then_signal(source, target):  # the signal arrives after the first rename
-                real_replace(source, target)
-                if not received:
-                    os.kill(os.getpid(), signal.SIGTERM)
-                    assert not received  # held, not yet delivered
-            os.replace = replace_then_signal
-        os.replace = real_replace
-    finally:
-        os.replace = real_replace
-        signal.signal(signal.SIGTERM, old)
-    assert received == [signal.SIGTERM]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ['a', 'b', 'c']
+    def replace_then_ask(source, target):  # the exit is asked for after the first rename
+        real_replace(source, target)
+        if not asked:
+            asked.append(1)
+            run_or_defer(lambda: (ran.append(1), files_then.append(sorted(p.name for p in tmp_path.iterdir()))))
+            assert not ran  # deferred
+    with output_set(tmp_path) as staging:
+        for name in 'abc':
+            (staging / name).write_text(name)
+        os.replace = replace_then_ask
+    os.replace = real_replace
+    assert ran == [1] and files_then == [['a', 'b', 'c']]  # ran after the whole set was in place
+    run_or_defer(lambda: ran.append(2))
+    assert ran == [1, 2]

@@ -23,7 +23,13 @@ def tool_parser(description: str, positionals=()) -> argparse.ArgumentParser:
 
 
 def _end_on_signal(signum, frame):
-    """SIGTERM (a job scheduler, `kill`): remove the temporary outputs, say so in one line, exit 128 + signum."""
+    """SIGTERM (a job scheduler, `kill`): remove the temporary outputs, say so in one line, exit 128 + signum; during
+    the renames of an output set, right after them."""
+    from unihmr.utils.io import run_or_defer
+    run_or_defer(lambda: _exit_cleanly(signum))
+
+
+def _exit_cleanly(signum: int) -> None:
     from unihmr.utils.io import remove_in_flight
     remove_in_flight()
     try:  # the handler may run inside a write to these streams; a failed message must not stop the exit

@@ -2,7 +2,6 @@
 import contextlib
 import os
 import shutil
-import signal
 import tempfile
 from pathlib import Path
 
@@ -23,15 +22,29 @@ def remove_in_flight() -> None:
         _IN_FLIGHT.discard(path)
 
 
+_COMMIT = {'depth': 0, 'deferred': []}  # output sets being renamed into place; actions waiting for them
+
+
+def run_or_defer(action) -> None:
+    """Run ``action()`` now, or, while an output set is being renamed into place, right after it is whole (the SIGTERM
+    handler's exit: a signal mask cannot do it, the signal may reach one of torch's threads)."""
+    if _COMMIT['depth']:
+        _COMMIT['deferred'].append(action)
+    else:
+        action()
+
+
 @contextlib.contextmanager
 def _signals_held():
-    """Hold SIGTERM and SIGINT while a set of renames runs, so an output set is moved whole or not at all."""
-    held = {signal.SIGTERM, signal.SIGINT}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    """Defer ``run_or_defer`` actions while a set of renames runs, so an output set is moved whole or not at all."""
+    _COMMIT['depth'] += 1
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        _COMMIT['depth'] -= 1
+        if not _COMMIT['depth']:
+            while _COMMIT['deferred']:
+                _COMMIT['deferred'].pop(0)()
 
 
 def _umask() -> int:
@@ -108,6 +121,7 @@ def output_set(folder, members=()):
                     os.remove(folder / name)
             for name in sorted(written):
                 os.replace(tmp / name, folder / name)
+            shutil.rmtree(tmp, ignore_errors=True)  # inside the hold: a deferred exit finds nothing left
             _IN_FLIGHT.discard(tmp)
     finally:
         _IN_FLIGHT.discard(tmp)
