@@ -145,3 +145,18 @@ def test_the_codebook_stays_frozen_after_the_tokenizer_phase(body, batch):
         before = head.tokenizer.quantizer.codebook().clone()
         head.loss(cond_of(batch), batch)
         assert torch.equal(before, head.tokenizer.quantizer.codebook()) != moves
+
+
+def test_condition_phase_trains_on_single_frames_without_motion_terms(body, batch):
+    """MoRo's image pretraining (supp. A.3): T_D sees one-frame sequences (the frames drawn from each window), so the
+    velocity and skating terms, which need time, are absent; the video phase trains on clips and has them."""
+    lengths = []
+    for part in ('condition', 'video'):
+        head = tiny_head(body, batch, train_part=part, frames_per_window=5).train()
+        decode = head.networks.decode
+        head.networks.decode = lambda *args: (lengths.append(args[1].shape[:2]), decode(*args))[1]
+        losses = head.loss(cond_of(batch), batch)
+        assert ('loss_velocity' in losses) == ('loss_skating' in losses) == (part == 'video'), sorted(losses)
+        assert all(torch.isfinite(value) for value in losses.values())
+    assert lengths[0] == (2 * 5, 1)  # 2 windows x 5 frames, one frame each
+    assert all(length == (2, 12) for length in lengths[1:])  # the video phase: clips of 12 frames

@@ -129,3 +129,14 @@ def test_window_ids_keep_windows_of_one_sequence_apart():
     assert window_id(dict(seq_id='test-000003', start=0), 0) == 'test-000003'
     assert window_id(dict(seq_id='003/003_01_stageii', start=120), 1) == '003/003_01_stageii@120'
     assert window_id({}, 5) == '5'
+
+
+def test_single_frames_gathers_each_row_as_its_own_sequence():
+    from unihmr.models.batch_ops import single_frames
+    values = torch.arange(2 * 4 * 3).view(2, 4, 3)
+    batch = dict(x=values, nested=dict(y=values[..., 0]), per_sequence=torch.tensor([7, 8]), meta=['a', 'b'])
+    out = single_frames(batch, torch.tensor([[3, 0], [1, 1]]))
+    assert out['x'].shape == (4, 1, 3)
+    assert torch.equal(out['x'][:, 0], torch.stack([values[0, 3], values[0, 0], values[1, 1], values[1, 1]]))
+    assert torch.equal(out['nested']['y'][:, 0], torch.tensor([9, 0, 15, 15]))
+    assert torch.equal(out['per_sequence'], torch.tensor([7, 7, 8, 8])) and out['meta'] == ['a', 'a', 'b', 'b']

@@ -16,6 +16,23 @@ def slice_time(value, start: int, end: int):
     return value
 
 
+def single_frames(value, rows: torch.Tensor):
+    """The frames ``rows`` (B, n) of a batch (nested dicts too) as B n one-frame sequences: every tensor with a time
+    axis (B, T, ...) becomes (B n, 1, ...), sequence b n + i being frame ``rows[b, i]`` of sequence b; per-sequence
+    tensors (B,) and lists (``meta``) are repeated n times in place."""
+    count = rows.shape[1]
+    if isinstance(value, dict):
+        return {key: single_frames(item, rows) for key, item in value.items()}
+    if isinstance(value, torch.Tensor) and value.dim() >= 2:
+        index = rows.to(value.device).view(*rows.shape, *[1] * (value.dim() - 2)).expand(*rows.shape, *value.shape[2:])
+        return torch.gather(value, 1, index).flatten(0, 1)[:, None]
+    if isinstance(value, torch.Tensor) and value.dim() == 1:
+        return value.repeat_interleave(count)
+    if isinstance(value, list):
+        return [item for item in value for _ in range(count)]
+    return value
+
+
 def repeat_batch(value, times: int):
     """Every tensor (B, ...) of a batch (nested dicts too) repeated to (times * B, ...), sample-major (row
     s * B + b is sequence b); lists (``meta``) are repeated as lists; an ``Estimate`` field by field (its own

@@ -11,7 +11,8 @@ then code vectors -> smoother -> mesh decoder -> SMPL-X fit (``MoRoCodec.decode`
 
 Training (``train_part``, one per phase; paper 4.5, supp. A): ``'tokenizer'`` (the VQ-VAE), ``'pose'`` (T_M on
 single frames, trajectory zero), ``'motion'`` (T_M on clips, trajectory noise, random / joint / frame masks),
-``'condition'`` (the condition path and T_D with every token masked and the motion slots dropped), ``'video'``
+``'condition'`` (MoRo's image pretraining: the condition path and T_D on single frames drawn from the windows,
+every token masked, the motion slots dropped, so no velocity or skating term), ``'video'``
 (everything but the condition path, confidence-guided or random masks). Losses: ``moro_losses.py``.
 """
 from typing import Optional
@@ -23,7 +24,7 @@ from unihmr.body.mesh_fit import fit_joint_regressor
 from unihmr.codecs.moro import (POSITION, ORIENT, box_trajectory, canonical_trajectory, canonical_valid,
                                 noise_level, trajectory_noise)
 from unihmr.geometry.rotations import rot6d_to_matrix
-from unihmr.models.batch_ops import slice_time
+from unihmr.models.batch_ops import single_frames, slice_time
 from unihmr.models.estimate import Estimate
 from unihmr.models.heads.base import BaseHead, build_part, check_num_samples
 from unihmr.models.heads.moro_losses import (camera_joint_losses, distance_mean, gumbel_temperature, gumbel_vectors,
@@ -179,6 +180,10 @@ class MoRoHead(BaseHead):
         batch = self.with_targets(batch)
         if self.train_part == 'pose':
             return self.pose_losses(batch, progress)
+        if self.train_part == 'condition':  # MoRo's image pretraining: frames as independent images (supp. A.3)
+            rows = sample_frames(batch['valid'], self.frames_per_window)
+            return self.condition_losses(None if cond is None else single_frames(cond, rows),
+                                         single_frames(batch, rows), progress)
         start = int(torch.randint(max(1, batch['valid'].shape[1] - self.clip + 1), ()))
         clip = slice_time(batch, start, start + self.clip)
         clip_cond = None if cond is None else cond[:, start:start + self.clip]
@@ -238,8 +243,9 @@ class MoRoHead(BaseHead):
         return {'loss_contact': self.weights['contact'] * masked_mean(bce, valid[..., None])}
 
     def condition_losses(self, cond, batch: dict, progress: float) -> dict:
-        """'condition': every token masked, motion slots dropped; 'video': confidence-guided or random masks over the
-        whole model, the condition path frozen (paper 4.5)."""
+        """'condition': one-frame sequences (``loss`` draws them), every token masked, motion slots dropped, so no
+        motion term applies; 'video': clips, confidence-guided or random masks over the whole model, the condition
+        path frozen (paper 4.5)."""
         valid = batch['valid'].bool()
         mesh_gt, ids = self.ground_truth_tokens(batch)
         video = self.train_part == 'video'

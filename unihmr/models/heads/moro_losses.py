@@ -45,7 +45,8 @@ def camera_joint_losses(joints: torch.Tensor, batch: dict, valid: torch.Tensor, 
     """Global (camera-frame) joint terms of ``joints`` (B, T, 22, 3) against ``batch['joints_c']``: position RMSE,
     velocity RMSE, 2D reprojection (distance in box units: pixels / box size; joints at least ``MIN_DEPTH`` in
     front of the camera) and skating (feet speed above
-    ``skating_speed`` m/s where the ground truth is in contact, a hinge)."""
+    ``skating_speed`` m/s where the ground truth is in contact, a hinge). One-frame sequences get no velocity or
+    skating term."""
     target = batch['joints_c'].to(joints)
     pairs = valid[:, 1:] & valid[:, :-1]
     velocity, velocity_gt = joints[:, 1:] - joints[:, :-1], target[:, 1:] - target[:, :-1]
@@ -54,9 +55,11 @@ def camera_joint_losses(joints: torch.Tensor, batch: dict, valid: torch.Tensor, 
     pixels, pixels_gt = project_points(joints, K) / size, project_points(target, K) / size
     in_front = valid[..., None] & (joints[..., 2] > MIN_DEPTH) & (target[..., 2] > MIN_DEPTH)
     losses = {'loss_joints': weights['joints'] * distance_mean(joints, target, valid),
-              'loss_velocity': weights['velocity'] * distance_mean(velocity, velocity_gt, pairs),
               'loss_reprojection': weights['reprojection'] * masked_mean((pixels - pixels_gt).norm(dim=-1),
                                                                          in_front.to(pixels))}
+    if joints.shape[1] < 2:  # single frames (images): the motion terms do not apply (paper 4.5, after eq. 6)
+        return losses
+    losses['loss_velocity'] = weights['velocity'] * distance_mean(velocity, velocity_gt, pairs)
     if weights['skating'] and batch.get('contact') is not None:
         speed = velocity[:, :, list(FEET_JOINTS)].norm(dim=-1) * fps  # (B, T-1, 4) m/s
         on = (batch['contact'][:, :-1] > 0.5) & pairs[..., None]
