@@ -12,8 +12,7 @@ from unihmr.data.datasets.synthetic import SyntheticMotionDataset
 from unihmr.geometry import matrix_to_axis_angle, rotation_about_axis
 from unihmr.models.estimate import Estimate
 from unihmr.models.guidance import GuidanceInputs
-from unihmr.models.heads.rohm import move_world
-from unihmr.models.heads.rohm_inputs import align_to_previous, camera_offset, visibility_from_keypoints
+from unihmr.models.heads.rohm_inputs import align_to_previous, camera_offset, move_world, visibility_from_keypoints
 from unihmr.registry import BODY_MODELS, HEADS
 
 TINY = dict(trajnet=dict(type='TemporalUNet', widths=(8, 16)),

@@ -29,7 +29,7 @@ PoseNet's steps (eq. 14) on the local coordinates except contact; ``early_stop``
 that level (the release's t = 20). Alg. 1 with ``iterations`` K (2): TrajNet -> PoseNet, then TrajNet +
 TrajControl(PoseNet's output) -> PoseNet conditioned on its own output. Long sequences: windows of the
 recoverer's ``window``, each decoded to the input's world frame, aligned to the previous windows over their shared
-frames (optional, ``align_windows``) and cross-faded (``rohm_inputs``).
+frames (optional, ``align_windows``) and cross-faded (``rohm_windows``).
 """
 from typing import Optional
 
@@ -45,10 +45,10 @@ from unihmr.models.batch_ops import concat_batch, repeat_batch, slice_time
 from unihmr.models.estimate import Estimate
 from unihmr.models.guidance import GuidanceInputs, GuidanceSet
 from unihmr.models.heads.base import BaseHead, build_part, check_num_samples
-from unihmr.models.heads.rohm_inputs import (align_to_previous, blend_fields, camera_offset, check_rohm_batch,  # noqa: F401
-                                             hold_last_valid, move_world, pad_time, unblend_fields,
+from unihmr.models.heads.rohm_inputs import (camera_offset, check_rohm_batch, hold_last_valid,
                                              visibility_from_keypoints)
 from unihmr.models.heads.rohm_losses import pose_losses, trajectory_losses
+from unihmr.models.heads.rohm_windows import join_windows, pad_window
 from unihmr.models.heads.scorehmr_refiner import load_prior_weights
 from unihmr.models.samplers import DiffusionSampler, Guidance, noise_schedule_args
 from unihmr.registry import BACKBONES, CODECS, HEADS
@@ -380,40 +380,8 @@ class RoHMHead(BaseHead):
         return self.join_windows(parts, spans, num_frames, num_samples)
 
     def pad(self, value):
-        """A window padded at its end to a multiple of the U-Net's downsampling by repeating its last frame
-        (padded frames invalid)."""
-        num_frames = value['valid'].shape[1] if isinstance(value, dict) and 'valid' in value else (
-            value.betas.shape[1] if isinstance(value, Estimate) else None)
-        extra = (-num_frames) % self.multiple if num_frames else 0
-        if not extra:
-            return value
-        padded = pad_time(value, extra)
-        if isinstance(padded, dict) and 'valid' in padded:
-            padded['valid'][:, num_frames:] = False
-        return padded
+        return pad_window(value, self.multiple)
 
     def join_windows(self, parts: list, spans: list, num_frames: int, num_samples: int) -> Estimate:
-        """Align each window to the ones before it over the shared frames, cross-fade, split the hypotheses."""
-        aligned = [parts[0]]
-        for part, (start, end), (prev_start, prev_end) in zip(parts[1:], spans[1:], spans[:-1]):
-            shared = prev_end - start
-            if shared > 0 and self.align_windows:
-                previous = aligned[-1]
-                pelvis = self.world_pelvis(part)[:, :shared]
-                target = self.world_pelvis(previous)[:, start - prev_start:]
-                rotation, translation = align_to_previous(pelvis, target)
-                part = move_world(part, rotation, translation, self.rest_pelvis(part.betas))
-            aligned.append(part)
-        fields = [blend_fields(part) for part in aligned]
-        blended = {name: self.windowing.blend([f[name] for f in fields], spans, num_frames, time_dim=1)
-                   for name in fields[0]}
-        estimate = unblend_fields(blended)
-        if num_samples == 1:
-            return estimate
-        samples = {name: value.unflatten(0, (num_samples, -1)) for name, value in estimate.params.items()}
-        first = {name: value[0] for name, value in samples.items()}
-        contact = estimate.contact.unflatten(0, (num_samples, -1))[0]
-        return Estimate.from_params(first, contact=contact, samples=samples)
-
-    def world_pelvis(self, estimate: Estimate) -> torch.Tensor:
-        return estimate.transl_w + self.rest_pelvis(estimate.betas)
+        """``rohm_windows.join_windows`` with this head's windowing, rest pelvis and ``align_windows``."""
+        return join_windows(parts, spans, num_frames, num_samples, self.windowing, self.rest_pelvis, self.align_windows)

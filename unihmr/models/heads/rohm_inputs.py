@@ -8,7 +8,7 @@
   (RoHM works in the world frame; the refined camera-frame body keeps the earlier estimate's camera).
 - :func:`align_to_previous`: the yaw and ground translation that best fit one window's pelvis track to the previous
   windows' over their shared frames (optional: the head's ``align_windows``).
-- The window plumbing: :func:`hold_last_valid` / :func:`pad_time` (padding never reaches valid frames),
+- The window plumbing (used by ``rohm_windows``): :func:`hold_last_valid` / :func:`pad_time` (padding never reaches valid frames),
   :func:`blend_fields` / :func:`unblend_fields` (an estimate as cross-fadable fields), :func:`move_world`.
 """
 import torch
