@@ -23,7 +23,7 @@ mkdir -p "$OUT"
 # 1. train and ship
 [ -n "${SKIP_TRAIN:-}" ] || [ -f $M ] || {
   bash scripts/train_moro_cpu.sh
-  $PY tools/publish_checkpoint.py outputs/train/moro_cpu_keypoints_mixed $SHIPPED --half; }
+  $PY tools/publish_checkpoint.py outputs/train/moro_cpu_keypoints_mixed $SHIPPED; }  # float32
 
 # 2. the tokenizer's round trip (the tokenizer inside the shipped model)
 [ -f $OUT/tokenizer_report.json ] || $PY tools/tokenizer_report.py $MORO $M --out $OUT/tokenizer_report.json

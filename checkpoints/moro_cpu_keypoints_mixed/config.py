@@ -18,9 +18,9 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'))
 default_scope = 'unihmr'
 env_cfg = dict(cudnn_benchmark=False, dist_cfg=dict(backend='gloo'))
-experiment_name = 'video_20261207_165127'
+experiment_name = 'video_20261207_184242'
 launcher = 'none'
-load_from = '/work/main/outputs/train/moro_cpu_keypoints_mixed/condition/iter_800.pth'
+load_from = '/work/main/outputs/train/moro_v2/condition/iter_800.pth'
 log_level = 'INFO'
 log_processor = dict(by_epoch=False)
 lr_schedule = dict(eta_min=1e-06, start_factor=0.1, warmup=100)
@@ -75,7 +75,9 @@ model = dict(
         type='ConditionEncoder',
         width=128),
     num_samples=1,
+    num_steps=5,
     overlap=30,
+    sampler_cfg=dict(smooth=True, temperature=1.0),
     stages=[
         dict(
             band=60,
@@ -562,4 +564,4 @@ visualizer = dict(
         dict(type='LocalVisBackend'),
         dict(type='TensorboardVisBackend'),
     ])
-work_dir = 'outputs/train/moro_cpu_keypoints_mixed/video'
+work_dir = 'outputs/train/moro_v2/video'
