@@ -1,6 +1,14 @@
-"""Timing helper shared by the sections of ``tools/benchmark.py``."""
+"""Timing helpers shared by the sections of ``tools/benchmark.py`` and by ``tools/compare.py``."""
+import os
+import platform
+import re
 import statistics
 import time
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+import torch
 
 
 def median_seconds(fn, repeats: int, warmup: int = 2) -> float:
@@ -23,3 +31,15 @@ def ratio_table(rows: list, frames: int) -> list:
         row.update(frames=frames, fps=frames / row['seconds'], ratio=row['seconds'] / base)
     return [f"| {r['model']} | {r['setting']} | {r['seconds']:.2f} | {r['fps']:,.1f} | {r['ratio']:.0f}x |"
             for r in rows]
+
+
+def machine() -> dict:
+    """CPU model, cores, library versions and torch's thread count."""
+    cpu = platform.processor() or 'unknown'
+    cpuinfo = Path('/proc/cpuinfo')
+    if cpuinfo.exists():
+        models = re.findall(r'^model name\s*:\s*(.+)$', cpuinfo.read_text(), flags=re.MULTILINE)
+        cpu = models[0].strip() if models else cpu
+    return {'cpu': cpu, 'cores': os.cpu_count(), 'torch': torch.__version__, 'numpy': np.__version__,
+            'mannequin_x': version('mannequin-x'), 'torch_threads': torch.get_num_threads(),
+            'python': platform.python_version()}

@@ -6,14 +6,11 @@ section of ``docs/benchmarks.md`` (other sections are kept), both atomically.
 """
 import argparse
 import json
-import os
-import platform
 import re
 import shlex
 import statistics
 import sys
 import time
-from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / 'tools'))
 
 from backbone_benchmark import bench_backbone  # noqa: E402
-from bench_common import median_seconds  # noqa: E402
+from bench_common import machine, median_seconds  # noqa: E402
 from demo_memory_benchmark import bench_demo_memory  # noqa: E402
 from factorizedhmr_benchmark import bench_factorizedhmr  # noqa: E402
 from model_benchmark import bench_model  # noqa: E402
@@ -37,19 +34,6 @@ DOC_PATH = ROOT / 'docs' / 'benchmarks.md'
 RESULTS_DIR = ROOT / 'outputs' / 'benchmarks'
 DOC_HEADER = ('# Benchmarks\n\nWritten by `tools/benchmark.py`; each section is replaced when its benchmark '
               'is run again. Timings: median over repeats after warm-up.\n')
-
-
-def machine() -> dict:
-    """CPU model, cores, library versions and torch's thread count."""
-    cpu = platform.processor() or 'unknown'
-    cpuinfo = Path('/proc/cpuinfo')
-    if cpuinfo.exists():
-        models = re.findall(r'^model name\s*:\s*(.+)$', cpuinfo.read_text(), flags=re.MULTILINE)
-        cpu = models[0].strip() if models else cpu
-    return {'cpu': cpu, 'cores': os.cpu_count(), 'torch': torch.__version__, 'numpy': np.__version__,
-            'mannequin_x': version('mannequin-x'), 'torch_threads': torch.get_num_threads(),
-            'python': platform.python_version()}
-
 
 
 def bench_body(args) -> dict:

@@ -40,13 +40,18 @@ def _exit_cleanly(signum: int) -> None:
     os._exit(128 + signum)  # not sys.exit: see unihmr.utils.io._IN_FLIGHT
 
 
+def stop_cleanly_on_sigterm() -> None:
+    """On SIGTERM, remove the temporary outputs and exit with one line (``_end_on_signal``)."""
+    signal.signal(signal.SIGTERM, _end_on_signal)
+
+
 def parse_tool_args(parser: argparse.ArgumentParser, tool: str, argv=None):
     """Parse arguments, load and validate the config; exit with a one-line error on a bad config.
 
     Returns ``(args, cfg, work_dir)``.
     """
     args = parser.parse_intermixed_args(argv)
-    signal.signal(signal.SIGTERM, _end_on_signal)
+    stop_cleanly_on_sigterm()
     try:
         cfg = load_config(args.config, args.overrides)
     except (ConfigOverrideError, FileNotFoundError) as error:

@@ -111,6 +111,11 @@ def evaluate(model, dataloader, metric_cfg, device='cpu', progress: bool = True,
 def write_results(metrics: dict, per_sequence: list, json_path, csv_path) -> None:
     """Flat JSON of metric -> value, and a per-sequence CSV, both written atomically."""
     write_text(json_path, json.dumps({k: float(v) for k, v in metrics.items()}, indent=2, sort_keys=True) + '\n')
+    write_sequence_csv(per_sequence, csv_path)
+
+
+def write_sequence_csv(per_sequence: list, csv_path) -> None:
+    """The per-sequence rows (``seq_id``, ``num_frames``, one column per metric), written atomically."""
     columns = ['seq_id', 'num_frames'] + sorted({k for row in per_sequence for k in row} - {'seq_id', 'num_frames'})
     with atomic_path(csv_path) as tmp, open(tmp, 'w', newline='') as handle:
         writer = csv.DictWriter(handle, fieldnames=columns)

@@ -1,0 +1,103 @@
+"""The leaderboard of ``tools/compare.py``: markdown tables and a JSON document from a suite's evaluations.
+
+``report`` holds ``results`` (split -> entry -> metric -> value), ``windows`` (split -> evaluated windows),
+``paired`` (split -> entry -> metric -> ``compare_metric`` summary against the split's reference), ``cost`` (entry ->
+``measure_cost`` dict, or None for an entry that is not timed) and ``machine`` / ``command`` / ``date``.
+"""
+import json
+import math
+
+from unihmr.apis.compare import LEVEL, RESAMPLES
+from unihmr.apis.suite import Suite
+
+
+def _number(value) -> str:
+    return '–' if value is None or (isinstance(value, float) and math.isnan(value)) else f'{value:.2f}'
+
+
+def _difference(row: dict) -> str:
+    """'**+16.18** [12.62, 19.73]' for a real difference, '+0.41 [-0.30, 1.12]' for a tie, '–' without pairs."""
+    if row is None or row['n'] < 2 or math.isnan(row['diff']):
+        return '–'
+    value = f"{row['diff']:+.2f}"
+    tie = row['ci_low'] <= 0.0 <= row['ci_high']
+    return f"{value if tie else f'**{value}**'} [{row['ci_low']:.2f}, {row['ci_high']:.2f}]"
+
+
+def _table(header: list, rows: list) -> list:
+    return ['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header), *('| ' + ' | '.join(r) + ' |' for r in rows)]
+
+
+def entry_table(suite: Suite) -> list:
+    rows = [[e.name, e.paradigm, f'`{e.config}`', f'`{e.checkpoint}`' if e.checkpoint else '–',
+             ' '.join(f'`{o}`' for o in e.overrides) or '–', ', '.join(e.splits)] for e in suite.entries]
+    return _table(['entry', 'paradigm', 'config', 'checkpoint', 'overrides', 'splits'], rows)
+
+
+def cost_table(suite: Suite, cost: dict) -> list:
+    timed = {name: row for name, row in cost.items() if row is not None}
+    base = next(iter(timed.values()))['seconds'] if timed else None
+    rows = [[name, f"{row['parameters'] / 1e6:.2f} M", f"{row['seconds']:.2f}", f"{row['fps']:,.1f}",
+             str(row['network_evaluations']), f"{row['seconds'] / base:.1f}x"] for name, row in timed.items()]
+    first = next(iter(timed), '–')
+    return _table(['entry', 'parameters', f'seconds ({suite.cost_frames} frames)', 'frames/s',
+                   'network evaluations', f'time / {first}'], rows)
+
+
+def split_tables(suite: Suite, split: str, report: dict) -> list:
+    """Per metric group: the values of every entry on ``split``, then the paired differences to its reference."""
+    results, paired = report['results'].get(split, {}), report['paired'].get(split, {})
+    reference = suite.reference.get(split)
+    lines = []
+    for title, metrics in suite.metrics.items():
+        shown = [m for m in metrics if any(m in values for values in results.values())]
+        if not shown:
+            continue
+        lines += ['', f'### {title}', '']
+        lines += _table(['entry', *(f'`{m}`' for m in shown)],
+                        [[name, *(_number(values.get(m)) for m in shown)] for name, values in results.items()])
+        others = [name for name in paired if name != reference]
+        if reference and others:
+            lines += ['', f'Entry − {reference} (paired by sequence; bold: the interval excludes 0):', '']
+            lines += _table(['entry', *(f'`{m}`' for m in shown)],
+                            [[name, *(_difference(paired[name].get(m)) for m in shown)] for name in others])
+    return lines
+
+
+def render_markdown(suite: Suite, report: dict) -> str:
+    machine = report['machine']
+    lines = [
+        '# Leaderboard', '',
+        f"Written by `{report['command']}` on {report['date']}; rerun the command to regenerate it (the numbers are "
+        f'also in `{suite.doc.rsplit(".", 1)[0]}.json`). Every entry is a shipped checkpoint of this repository '
+        'evaluated with the same data, body model and metrics; one training seed each, evaluation seed '
+        f"{report['seed']}. Differences are entry − reference over the sequences both evaluated, frame-weighted, "
+        f'with a {100 * LEVEL:g} % percentile bootstrap interval over sequences ({RESAMPLES} resamples, as in '
+        'docs/results.md); a difference whose interval contains 0 is a tie. Units: docs/metrics.md.', '',
+        '## Entries', '', *entry_table(suite), '',
+        '## Cost', '',
+        f'`Recoverer.recover` on one {suite.cost_frames}-frame sequence of the entry\'s first split, after one '
+        'warm-up window, at the entry\'s operating point; every entry timed in the same run on '
+        f"{machine['cpu']} ({machine['cores']} cores, {machine['torch_threads']} torch threads, torch "
+        f"{machine['torch']}). Network evaluations: outermost calls of a backbone (denoiser, transformer, smoother); "
+        'one call that batches windows, samples or guidance branches counts once.', '',
+        *cost_table(suite, report['cost']),
+    ]
+    for split in suite.splits:
+        if split not in report['results']:
+            continue
+        reference = suite.reference.get(split)
+        lines += ['', f'## {split}', '',
+                  f"{report['windows'][split]} windows" + (f'; reference: {reference}.' if reference else '.')]
+        lines += split_tables(suite, split, report)
+    return '\n'.join(lines) + '\n'
+
+
+def render_json(report: dict) -> str:
+    def clean(value):
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        if isinstance(value, dict):
+            return {key: clean(item) for key, item in value.items()}
+        return value
+    return json.dumps(clean(report), indent=2, allow_nan=False) + '\n'
