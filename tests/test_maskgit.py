@@ -82,3 +82,18 @@ def test_a_temperature_samples_reproducible_hypotheses():
     assert torch.equal(first, again) and len(first.unique()) > 1  # uniform logits: greedy would give id 0 only
     with pytest.raises(ValueError, match='temperature'):
         MaskGITDecoder(temperature=-1.0)
+
+
+def test_a_temperature_per_row_keeps_the_greedy_rows_greedy():
+    # one batch of a greedy hypothesis and two sampled ones (MoRo's S hypotheses in one pass)
+    logits = torch.randn(3, 30, K, generator=torch.Generator().manual_seed(0))
+    start, masked = torch.zeros(3, 30, dtype=torch.long), torch.ones(3, 30, dtype=torch.bool)
+    def step_fn(ids, masked, step, state):
+        return logits, state
+    mixed, _ = MaskGITDecoder(3, torch.tensor([0.0, 2.0, 2.0])).decode(step_fn, start, masked,
+                                                                        generator=torch.Generator().manual_seed(1))
+    greedy, _ = MaskGITDecoder(3).decode(step_fn, start, masked)
+    assert torch.equal(mixed[0], greedy[0]) and torch.equal(greedy[0], logits[0].argmax(-1))
+    assert not torch.equal(mixed[1], greedy[1]) and not torch.equal(mixed[2], greedy[2])
+    with pytest.raises(ValueError, match='temperature'):
+        MaskGITDecoder(temperature=torch.tensor([0.0, -1.0]))

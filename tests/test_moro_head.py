@@ -160,3 +160,22 @@ def test_condition_phase_trains_on_single_frames_without_motion_terms(body, batc
         assert all(torch.isfinite(value) for value in losses.values())
     assert lengths[0] == (2 * 5, 1)  # 2 windows x 5 frames, one frame each
     assert all(length == (2, 12) for length in lengths[1:])  # the video phase: clips of 12 frames
+
+
+def test_hypotheses_decode_in_one_batch_with_the_first_greedy(body, batch):
+    head = tiny_head(body, batch, fit=dict(iters=0)).eval()  # the fit's closed-form start: per sequence, exact
+    cond = cond_of(batch)
+    passes = []
+    head.networks.motion_encoder.register_forward_pre_hook(lambda module, args: passes.append(args[0].shape[0]))
+    torch.manual_seed(0)
+    several = head.predict(cond, batch, num_samples=3, num_steps=2, temperature=5.0)
+    # one network pass per MaskGIT step and window, each over all 3 x 2 sequences: no loop over hypotheses
+    windows = len(head.windowing.spans(batch['valid'].shape[1]))
+    assert passes == [3 * 2] * (2 * windows)
+    samples = several.samples['body_pose']
+    assert samples.shape[:2] == (3, 2)
+    greedy = head.predict(cond, batch, num_samples=1, num_steps=2)
+    # the first hypothesis is the greedy decoding
+    assert torch.allclose(samples[0], greedy.body_pose, atol=1e-5)
+    assert torch.allclose(several.body_pose, greedy.body_pose, atol=1e-5)
+    assert not torch.allclose(samples[1], samples[0], atol=1e-3)  # a hot temperature changes the others

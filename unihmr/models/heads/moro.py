@@ -24,7 +24,7 @@ from unihmr.body.mesh_fit import fit_joint_regressor
 from unihmr.codecs.moro import (POSITION, ORIENT, box_trajectory, canonical_trajectory, canonical_valid,
                                 noise_level, trajectory_noise)
 from unihmr.geometry.rotations import rot6d_to_matrix
-from unihmr.models.batch_ops import single_frames, slice_time
+from unihmr.models.batch_ops import repeat_batch, single_frames, slice_time
 from unihmr.models.estimate import Estimate
 from unihmr.models.heads.base import BaseHead, build_part, check_num_samples
 from unihmr.models.heads.moro_losses import (camera_joint_losses, distance_mean, gumbel_temperature, gumbel_vectors,
@@ -334,16 +334,20 @@ class MoRoHead(BaseHead):
         valid = batch['valid'].bool()
         condition, coarse = self.coarse_trajectory(cond, batch)
         camera_norm = self.codec.field_normalize('traj_cam', coarse)
-        decoded = []
-        for index in range(num_samples):
-            vectors, trajectory = self.decode_hypothesis(condition, camera_norm, coarse, valid, steps,
-                                                         None if index == 0 else (temperature or self.temperature))
-            if self.smoother is not None and smooth:
-                vectors = self.smoother(vectors)
-            decoded.append(self.codec.decode(vectors, batch, trajectory=trajectory, tokenizer=self.tokenizer,
-                                             body_model=self.body_model, fit=self.fit)['smpl_params'])
-        estimate = Estimate.from_params(decoded[0])
+        # the S hypotheses in one batch, sample-major (row s * B + b): the first greedy, the others at a temperature
+        size = valid.shape[0]
+        rows = torch.full((num_samples * size,), float(temperature or self.temperature), device=valid.device)
+        rows[:size] = 0.0
+        condition, camera_norm, coarse, valid = (repeat_batch(value, num_samples)
+                                                 for value in (condition, camera_norm, coarse, valid))
+        vectors, trajectory = self.decode_hypothesis(condition, camera_norm, coarse, valid, steps,
+                                                     rows if num_samples > 1 else None)
+        if self.smoother is not None and smooth:
+            vectors = self.smoother(vectors)
+        params = self.codec.decode(vectors, repeat_batch(batch, num_samples), trajectory=trajectory,
+                                   tokenizer=self.tokenizer, body_model=self.body_model, fit=self.fit)['smpl_params']
+        estimate = Estimate.from_params({name: value[:size] for name, value in params.items()})
         if num_samples == 1:
             return estimate
-        return estimate.with_params(samples={name: torch.stack([params[name] for params in decoded])
-                                             for name in decoded[0]})
+        return estimate.with_params(samples={name: value.unflatten(0, (num_samples, size))
+                                             for name, value in params.items()})

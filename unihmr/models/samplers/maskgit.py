@@ -35,23 +35,27 @@ class MaskGITDecoder:
 
     Args:
         num_steps: T, the number of network passes (the recoverer's ``num_steps``; MoRo: 5).
-        temperature: None or 0 for greedy ids; > 0 samples them from softmax(logits / temperature).
+        temperature: None or 0 for greedy ids; > 0 samples them from softmax(logits / temperature). A (B,) tensor
+            gives each sequence its own (0: greedy), so greedy and sampled hypotheses decode in one batch.
     """
 
-    def __init__(self, num_steps: int = 5, temperature: Optional[float] = None):
+    def __init__(self, num_steps: int = 5, temperature=None):
         remask_fractions(num_steps)  # validates
-        if temperature is not None and temperature < 0:
+        if temperature is not None and bool((torch.as_tensor(temperature) < 0).any()):
             raise ValueError(f'MaskGIT temperature must be >= 0, got {temperature}')
         self.num_steps, self.temperature = int(num_steps), temperature
 
     def choose(self, logits: torch.Tensor, generator: Optional[torch.Generator] = None) -> tuple:
         """ids (B, N) and their confidence (B, N), the softmax probability, from logits (B, N, K)."""
         probs = logits.float().softmax(-1)
-        if self.temperature:
-            tempered = (logits.float() / self.temperature).softmax(-1)
-            ids = torch.multinomial(tempered.flatten(0, -2), 1, generator=generator).view(logits.shape[:-1])
-        else:
-            ids = probs.argmax(-1)
+        ids = probs.argmax(-1)
+        temperature = self.temperature
+        if temperature is not None and bool((torch.as_tensor(temperature) > 0).any()):
+            per_row = torch.as_tensor(temperature, dtype=torch.float32, device=logits.device).expand(logits.shape[0])
+            sampled = per_row > 0
+            tempered = (logits[sampled].float() / per_row[sampled, None, None]).softmax(-1)
+            draws = torch.multinomial(tempered.flatten(0, -2), 1, generator=generator).view(tempered.shape[:-1])
+            ids = ids.masked_scatter(sampled[:, None].expand_as(ids), draws)
         return ids, probs.gather(-1, ids[..., None])[..., 0]
 
     def decode(self, step_fn: Callable, ids: torch.Tensor, masked: torch.Tensor, num_steps: Optional[int] = None,
