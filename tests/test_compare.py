@@ -31,7 +31,9 @@ def write_suite(path: Path, entries=(REGRESSION, FLOW), **extra) -> Path:
     body = dict(splits=dict(synthetic_heavy=dict(test_set='synthetic_heavy')), entries=list(entries),
                 reference=dict(synthetic_heavy='regression'),
                 metrics=dict(camera=['mpjpe', 'pa_mpjpe', 'mpjpe_occ'], world=['jitter']),
-                num_windows=1, cost_frames=COST_FRAMES)
+                num_windows=1, cost_frames=COST_FRAMES, sweep_windows=1,
+                sweeps=dict(FactorizedHMR=dict(split='synthetic_heavy', points=[('1 step', ['model.num_steps=1']),
+                                                                                ('3 steps', ['model.num_steps=3'])])))
     body.update(extra)
     path.write_text(''.join(f'{key} = {value!r}\n' for key, value in body.items()))
     return path
@@ -48,7 +50,7 @@ def test_tiny_suite_end_to_end_then_resumes_only_what_changed(tmp_path):
     first = run_tool(suite, '--doc', doc, '--results-dir', results)
     assert first.returncode == 0, first.stderr
     report = json.loads(doc.with_suffix('.json').read_text())
-    assert report['windows'] == {'synthetic_heavy': 1}
+    assert report['windows'] == {'synthetic_heavy': {'regression': 1, 'FactorizedHMR': 1}}
     stored = {name: json.loads((results / slug(name) / 'synthetic_heavy.json').read_text())
               for name in ('regression', 'FactorizedHMR')}
     for name, document in stored.items():
@@ -69,6 +71,16 @@ def test_tiny_suite_end_to_end_then_resumes_only_what_changed(tmp_path):
     assert report['cost']['FactorizedHMR']['network_evaluations'] == windows * (1 + 2)
     text = doc.read_text()
     assert '## synthetic_heavy' in text and '| FactorizedHMR |' in text and 'seconds (150 frames)' in text
+    # accuracy against compute: one point per sweep setting, the reference on the same window, a figure
+    sweep = report['sweeps']['synthetic_heavy']
+    points = sweep['curves']['FactorizedHMR']
+    assert [p['label'] for p in points] == ['1 step', '3 steps'] and set(sweep['reference']) == {'regression'}
+    assert sweep['reference']['regression']['mpjpe'] == pytest.approx(metrics['regression']['mpjpe'])  # same window
+    cheapest_good = min((p for p in points if p['mpjpe'] <= 1.01 * min(q['mpjpe'] for q in points)),
+                        key=lambda p: p['seconds_per_window'])
+    assert sweep['knees']['FactorizedHMR'] == cheapest_good['label']
+    assert (doc.parent / 'images' / 'pareto_synthetic_heavy.png').stat().st_size > 10000
+    assert '![error against seconds, synthetic_heavy](images/pareto_synthetic_heavy.png)' in text
 
     mtimes = {name: (results / slug(name) / 'synthetic_heavy.json').stat().st_mtime_ns for name in stored}
     (results / 'factorizedhmr' / 'synthetic_heavy.json').unlink()  # as if killed before this evaluation finished

@@ -6,9 +6,6 @@
 # body keeps the regression's camera. Evaluate with the regression checkpoint:
 #   tools/test.py configs/rohm/gvhmr_rohm_cpu_keypoints_mixed.py checkpoints/gvhmr_cpu_keypoints_mixed/model.pth
 _base_ = ['../gvhmr/gvhmr_cpu_keypoints_mixed.py', '../_base_/models/rohm.py']
-rohm_refiner = dict(
-    _base_.rohm_head, trajnet=_base_.rohm_trajnet_cpu, posenet=_base_.rohm_posenet_cpu, source='estimate',
-    inputs=('regression',), conf_threshold=0.2, early_stop=20, checkpoint='checkpoints/rohm_cpu_mixed/model.pth',
-    guidance=dict(keypoints=_base_.keypoint_guidance_video, skating=_base_.skating_guidance_video))
+rohm_refiner = dict(_base_.rohm_refiner_cpu, inputs=('regression',))
 model = dict(stages=[_base_.regression_stage, rohm_refiner], num_steps=1000,
              sampler_cfg=dict(iterations=2, use_control=True, traj_steps=100, guided=True))

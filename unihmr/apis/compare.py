@@ -86,42 +86,61 @@ def result_paths(results_dir: Path, entry: Entry, split: str):
 
 
 def stored_result(json_path: Path, expected: str) -> Optional[dict]:
-    """The metrics of an earlier evaluation at ``json_path`` if its fingerprint is ``expected``, else None."""
+    """The document of an earlier evaluation at ``json_path`` if its fingerprint is ``expected``, else None."""
     if not json_path.is_file() or not json_path.with_suffix('.csv').is_file():
         return None
     try:
         stored = json.loads(json_path.read_text())
     except json.JSONDecodeError:
         return None
-    return stored.get('metrics') if stored.get('fingerprint') == expected else None
+    return stored if stored.get('fingerprint') == expected else None
 
 
-def stored_windows(json_path: Path) -> int:
-    """Number of windows behind a stored evaluation."""
-    return int(json.loads(json_path.read_text())['windows'])
+class PredictClock:
+    """Wall seconds spent inside ``model(...)`` calls (predict: the stages, decoding and packaging; not the data
+    loading or the metrics)."""
+
+    def __init__(self, model: torch.nn.Module):
+        self.seconds, self.start = 0.0, None
+        self.handles = [model.register_forward_pre_hook(self._start), model.register_forward_hook(self._stop)]
+
+    def _start(self, module, args):
+        self.start = time.perf_counter()
+
+    def _stop(self, module, args, output):
+        self.seconds += time.perf_counter() - self.start
+
+    def remove(self) -> None:
+        for handle in self.handles:
+            handle.remove()
 
 
 def evaluate_entry(entry: Entry, split: Split, suite: Suite, repo_root: Path, results_dir: Path, seed: int = 0,
                    device: str = 'cpu', real_root: Optional[str] = None) -> dict:
-    """Metrics of ``entry`` on ``split`` (name -> value), evaluated now or read back from an earlier run."""
+    """The evaluation of ``entry`` on ``split``, run now or read back from an earlier run: ``metrics`` (name ->
+    value), ``windows``, ``seconds_per_window`` (predict time while evaluating, on the run that produced it), and
+    what identifies it (``entry``, ``split``, ``fingerprint``, ``seed``)."""
     json_path, csv_path = result_paths(results_dir, entry, split.name)
-    expected = fingerprint(entry, split, suite.num_windows, seed, repo_root)
-    metrics = stored_result(json_path, expected)
-    if metrics is not None:
-        return metrics
+    num_windows = entry.num_windows or suite.num_windows
+    expected = fingerprint(entry, split, num_windows, seed, repo_root)
+    stored = stored_result(json_path, expected)
+    if stored is not None:
+        return stored
     cfg = entry_config(entry, split, repo_root, real_root)
     model = entry_model(entry, cfg, repo_root, device)
-    loader = first_windows(build_dataloader(cfg.test_dataloader), suite.num_windows)
+    loader = first_windows(build_dataloader(cfg.test_dataloader), num_windows)
     if hasattr(model, 'check_inputs'):
         model.check_inputs(next(iter(loader)))
+    clock = PredictClock(model)
     metrics, per_sequence = evaluate(model, loader, cfg.test_evaluator, device, progress=False, seed=seed)
-    metrics = {name: float(value) for name, value in metrics.items()}
+    clock.remove()
     json_path.parent.mkdir(parents=True, exist_ok=True)
     write_sequence_csv(per_sequence, csv_path)  # first: the JSON, written last, marks the evaluation complete
     document = {'entry': entry.name, 'split': split.name, 'fingerprint': expected, 'seed': seed,
-                'windows': len(loader.dataset), 'metrics': metrics}
+                'windows': len(loader.dataset), 'seconds_per_window': clock.seconds / len(loader.dataset),
+                'metrics': {name: float(value) for name, value in metrics.items()}}
     write_text(json_path, json.dumps(document, indent=2, sort_keys=True) + '\n')
-    return metrics
+    return document
 
 
 # ------------------------------------------------------------------------------------------------ cost

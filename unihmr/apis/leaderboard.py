@@ -1,14 +1,17 @@
 """The leaderboard of ``tools/compare.py``: markdown tables and a JSON document from a suite's evaluations.
 
-``report`` holds ``results`` (split -> entry -> metric -> value), ``windows`` (split -> evaluated windows),
+``report`` holds ``results`` (split -> entry -> metric -> value), ``windows`` (split -> entry -> evaluated windows),
 ``paired`` (split -> entry -> metric -> ``compare_metric`` summary against the split's reference), ``cost`` (entry ->
 ``measure_cost`` dict, or None for an entry that is not timed) and ``machine`` / ``command`` / ``date``.
 """
 import json
 import math
+import os
+from pathlib import Path
 
 from unihmr.apis.compare import LEVEL, RESAMPLES
 from unihmr.apis.suite import Suite
+from unihmr.apis.sweeps import KNEE_TOLERANCE
 
 
 def _number(value) -> str:
@@ -47,6 +50,7 @@ def cost_table(suite: Suite, cost: dict) -> list:
 def split_tables(suite: Suite, split: str, report: dict) -> list:
     """Per metric group: the values of every entry on ``split``, then the paired differences to its reference."""
     results, paired = report['results'].get(split, {}), report['paired'].get(split, {})
+    windows = report['windows'].get(split, {})
     reference = suite.reference.get(split)
     lines = []
     for title, metrics in suite.metrics.items():
@@ -54,8 +58,9 @@ def split_tables(suite: Suite, split: str, report: dict) -> list:
         if not shown:
             continue
         lines += ['', f'### {title}', '']
-        lines += _table(['entry', *(f'`{m}`' for m in shown)],
-                        [[name, *(_number(values.get(m)) for m in shown)] for name, values in results.items()])
+        lines += _table(['entry', 'windows', *(f'`{m}`' for m in shown)],
+                        [[name, str(windows.get(name, '–')), *(_number(values.get(m)) for m in shown)]
+                         for name, values in results.items()])
         others = [name for name in paired if name != reference]
         if reference and others:
             lines += ['', f'Entry − {reference} (paired by sequence; bold: the interval excludes 0):', '']
@@ -64,7 +69,25 @@ def split_tables(suite: Suite, split: str, report: dict) -> list:
     return lines
 
 
-def render_markdown(suite: Suite, report: dict) -> str:
+def sweep_tables(report: dict, doc_dir: Path) -> list:
+    """Per sweep split: the figure and a table of every point (the knee in bold)."""
+    lines = []
+    for split, section in report.get('sweeps', {}).items():
+        metric = section['metric']
+        shown = os.path.relpath(section['figure'], doc_dir)
+        lines += ['', f'### {split}', '', f'![error against seconds, {split}]({shown})', '']
+        rows = [[name, 'reference', str(p['windows']), f"{p['seconds_per_window']:.3f}", _number(p[metric])]
+                for name, p in section['reference'].items()]
+        for name, points in section['curves'].items():
+            for p in points:
+                label = f"**{p['label']}** (knee)" if p['label'] == section['knees'].get(name) else p['label']
+                rows.append([name, label, str(p['windows']), f"{p['seconds_per_window']:.3f}", _number(p[metric])])
+        lines += _table(['entry', 'setting', 'windows', 'seconds / window', f'`{metric}`'], rows)
+    return lines
+
+
+def render_markdown(suite: Suite, report: dict, doc) -> str:
+    """The leaderboard text; ``doc``: where it will be written (figure links are relative to it)."""
     machine = report['machine']
     lines = [
         '# Leaderboard', '',
@@ -87,9 +110,18 @@ def render_markdown(suite: Suite, report: dict) -> str:
         if split not in report['results']:
             continue
         reference = suite.reference.get(split)
+        counts = sorted(set(report['windows'][split].values()))
         lines += ['', f'## {split}', '',
-                  f"{report['windows'][split]} windows" + (f'; reference: {reference}.' if reference else '.')]
+                  f"{' or '.join(map(str, counts))} windows (the first of the split; per entry in the tables)"
+                  + (f'; reference: {reference}.' if reference else '.')]
         lines += split_tables(suite, split, report)
+    if report.get('sweeps'):
+        lines += ['', '## Accuracy against compute', '',
+                  f'Each generative entry at several budgets (`num_steps`, solvers, rounds), on the first '
+                  f'{suite.sweep_windows} windows of the split; seconds: predict time per window while evaluating '
+                  '(a point read back from an earlier run keeps that run\'s time). The knee of a curve is its cheapest '
+                  f'point within {100 * KNEE_TOLERANCE:g} % of its lowest error.']
+        lines += sweep_tables(report, Path(doc).parent)
     return '\n'.join(lines) + '\n'
 
 

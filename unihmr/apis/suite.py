@@ -7,12 +7,16 @@ A suite is an mmengine Python file with
   ``checkpoint`` (paths relative to the repository root; ``checkpoint`` may be None for a model that loads its own
   weights), optional ``overrides`` (``key=value`` strings applied to the config, e.g. its operating point),
   ``splits`` (names of ``splits``; default: every split whose ``default`` is true), ``baseline`` (a
-  ``tools/test.py --baseline`` reference instead of the model; such an entry is not timed);
+  ``tools/test.py --baseline`` reference instead of the model; such an entry is not timed), ``num_windows`` (its
+  own window count, e.g. for S hypotheses; default the suite's);
 - ``splits``: name -> ``dict(test_set=NAME)`` (a named test set of ``unihmr/apis/test_sets.py``) or
   ``dict(own=True)`` (the config's own ``test_dataloader``, e.g. the 3D-observation track of RoHM's configs), each
   with optional ``overrides`` and ``default`` (whether entries without ``splits`` run on it; default true);
 - ``reference``: split -> the entry every other entry on that split is paired against;
 - ``metrics``: group title -> metric names (the markdown tables; the JSON keeps every metric);
+- optional ``sweeps``: entry name -> ``dict(split=NAME, points=[(label, [overrides]), ...])``, the accuracy-against-
+  compute curve of that entry (each point its overrides on top of the entry's, on the first ``sweep_windows``
+  windows, default 16); ``sweep_metric``: split -> the metric on the curve's y axis (default ``mpjpe``);
 - optional ``num_windows`` (evaluate the first N windows of each split; default all), ``cost_frames`` (length of
   the timed sequence; default 1193, FactorizedHMR section 4.2), ``doc`` (default ``docs/leaderboard.md``),
   ``results_dir`` (default ``outputs/compare/<suite name>``).
@@ -26,9 +30,10 @@ from unihmr.apis.baselines import BASELINES
 from unihmr.apis.test_sets import TEST_SETS
 from unihmr.utils.validation import UserInputError
 
-ENTRY_KEYS = {'name', 'paradigm', 'config', 'checkpoint', 'overrides', 'splits', 'baseline'}
+ENTRY_KEYS = {'name', 'paradigm', 'config', 'checkpoint', 'overrides', 'splits', 'baseline', 'num_windows'}
 SPLIT_KEYS = {'test_set', 'own', 'overrides', 'default'}
 DEFAULT_COST_FRAMES = 1193
+DEFAULT_SWEEP_WINDOWS = 16
 
 
 class Split(NamedTuple):
@@ -46,6 +51,7 @@ class Entry(NamedTuple):
     overrides: tuple
     splits: tuple
     baseline: Optional[str]
+    num_windows: Optional[int]  # None: the suite's
 
 
 class Suite(NamedTuple):
@@ -59,6 +65,9 @@ class Suite(NamedTuple):
     cost_frames: int
     doc: str
     results_dir: str
+    sweeps: dict  # entry name -> (split name, ((label, overrides), ...))
+    sweep_windows: int
+    sweep_metric: dict  # split -> metric
 
 
 def _strings(value, where: str) -> tuple:
@@ -103,7 +112,26 @@ def _entry(path: str, index: int, spec, splits: dict, root: Path) -> Entry:
     if spec.get('baseline') is not None and spec['baseline'] not in BASELINES:
         raise UserInputError(f'{where}.baseline: unknown {spec["baseline"]!r}; known: {sorted(BASELINES)}')
     return Entry(str(spec['name']), str(spec.get('paradigm', '')), spec['config'], spec.get('checkpoint'),
-                 _strings(spec.get('overrides'), f'{where}.overrides'), chosen, spec.get('baseline'))
+                 _strings(spec.get('overrides'), f'{where}.overrides'), chosen, spec.get('baseline'),
+                 _positive(spec.get('num_windows'), f'{where}.num_windows', None))
+
+
+def _sweep(path: str, name: str, spec: dict, entry: Optional[Entry]) -> tuple:
+    where = f'{path}: sweeps.{name}'
+    if entry is None:
+        raise UserInputError(f'{where}: no entry named {name!r}')
+    if set(spec) != {'split', 'points'} or spec['split'] not in entry.splits:
+        raise UserInputError(f"{where}: expected dict(split=one of {list(entry.splits)}, points=[(label, [overrides]), "
+                             f"...]), got {spec!r}")
+    points = []
+    for index, point in enumerate(spec['points']):
+        if not isinstance(point, (list, tuple)) or len(point) != 2 or not isinstance(point[0], str):
+            raise UserInputError(f'{where}.points[{index}]: expected (label, [overrides]), got {point!r}')
+        points.append((point[0], _strings(list(point[1]), f'{where}.points[{index}]')))
+    labels = [label for label, _ in points]
+    if not points or len(set(labels)) != len(labels):
+        raise UserInputError(f'{where}.points: expected distinct labels, got {labels}')
+    return spec['split'], tuple(points)
 
 
 def load_suite(path, repo_root) -> Suite:
@@ -136,8 +164,13 @@ def load_suite(path, repo_root) -> Suite:
         if name not in names or split not in entries[names.index(name)].splits:
             raise UserInputError(f'{path}: reference.{split}: no entry {name!r} evaluated on {split}')
     metrics = {title: _strings(list(group), f'{path}: metrics.{title}') for title, group in dict(cfg.metrics).items()}
+    sweeps = {entry: _sweep(path, entry, dict(spec), entries[names.index(entry)] if entry in names else None)
+              for entry, spec in dict(cfg.get('sweeps', {})).items()}
+    sweep_metric = dict(cfg.get('sweep_metric', {}))
     name = Path(path).stem
     return Suite(path, name, entries, splits, reference, metrics,
                  _positive(cfg.get('num_windows'), f'{path}: num_windows', None),
                  _positive(cfg.get('cost_frames'), f'{path}: cost_frames', DEFAULT_COST_FRAMES),
-                 str(cfg.get('doc', 'docs/leaderboard.md')), str(cfg.get('results_dir', f'outputs/compare/{name}')))
+                 str(cfg.get('doc', 'docs/leaderboard.md')), str(cfg.get('results_dir', f'outputs/compare/{name}')),
+                 sweeps, _positive(cfg.get('sweep_windows'), f'{path}: sweep_windows', DEFAULT_SWEEP_WINDOWS),
+                 sweep_metric)

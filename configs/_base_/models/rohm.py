@@ -20,6 +20,14 @@ rohm_head = dict(
     traj_timesteps=100, pose_timesteps=1000, kind='ddpm', traj_steps=100, num_steps=1000, early_stop=None,
     iterations=2, use_control=True, guidance=dict(skating=skating_guidance_3d),
 )
+# RoHM refining another method's output (paper 5.4): the CPU-size networks with the weights of
+# checkpoints/rohm_cpu_mixed, the joint mask from keypoint confidences below 0.2 (supp. B.3, no scene-depth test) and
+# the video guidance, PoseNet stopped at t = 20 as the release does on video. Give it inputs=(<earlier stage>,).
+# Used by configs/rohm/gvhmr_rohm_cpu_keypoints_mixed.py and configs/mixes/.
+rohm_refiner_cpu = dict(
+    rohm_head, trajnet=rohm_trajnet_cpu, posenet=rohm_posenet_cpu, source='estimate', conf_threshold=0.2,
+    early_stop=20, checkpoint='checkpoints/rohm_cpu_mixed/model.pth',
+    guidance=dict(keypoints=keypoint_guidance_video, skating=skating_guidance_video))
 # Training corruption (supp. B.1): noise level k (k deg, k cm, 0.01 k betas) and occlusion masks. TrajNet: k = 1,
 # 2, then 3 with spans of 10 % of the frames masked (p = 0.4); TrajControl: k = 2, no masks; PoseNet: k = 1 with
 # 1-6 random joints, then the mixed scheme (our benchmark's visibility 0.5, lower body 0.3, upper body 0.1, the whole
