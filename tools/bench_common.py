@@ -25,10 +25,14 @@ def median_seconds(fn, repeats: int, warmup: int = 2) -> float:
 
 def ratio_table(rows: list, frames: int) -> list:
     """Markdown rows ``| model | setting | seconds | frames/s | ratio |`` of timed ``rows`` (dicts with ``model``,
-    ``setting``, ``seconds``), each row also given ``frames``, ``fps`` and ``ratio`` to the first row's time."""
-    base = rows[0]['seconds']
+    ``setting``, ``seconds`` and optionally their own ``frames``, default ``frames``), each row also given ``frames``,
+    ``fps`` and ``ratio``: its seconds per frame over the first row's."""
     for row in rows:
-        row.update(frames=frames, fps=frames / row['seconds'], ratio=row['seconds'] / base)
+        row.setdefault('frames', frames)
+        row['fps'] = row['frames'] / row['seconds']
+    base = rows[0]['seconds'] / rows[0]['frames']
+    for row in rows:
+        row['ratio'] = row['seconds'] / row['frames'] / base
     return [f"| {r['model']} | {r['setting']} | {r['seconds']:.2f} | {r['fps']:,.1f} | {r['ratio']:.0f}x |"
             for r in rows]
 

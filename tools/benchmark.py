@@ -176,6 +176,8 @@ def main(argv=None) -> None:
     parser.add_argument('--batch', type=int, default=1024, help='frames per forward call')
     parser.add_argument('--moro-paper', action='store_true',
                         help='the moro section also times the paper-size config once (minutes on a CPU)')
+    parser.add_argument('--moro-paper-frames', type=int, default=None,
+                        help='frames of the sequence for the paper-size MoRo row (default: all 1193)')
     parser.add_argument('--repeats', type=int, default=7,
                         help='timed repeats of the torch mesh forward (joints 4x as many, NumPy mesh half)')
     args = parser.parse_args(argv)
