@@ -184,3 +184,19 @@ def test_the_shipped_suite_loads():
     assert {'FactorizedHMR', 'MoRo', 'RoHM', 'MDM++', 'regression + ScoreHMR'} <= set(names)
     assert all(split in suite.splits for entry in suite.entries for split in entry.splits)
     assert np.all([entry.checkpoint is None or (REPO / entry.checkpoint).is_file() for entry in suite.entries])
+
+
+def test_a_refiners_own_networks_count_as_parameters_and_network_calls():
+    from unihmr.apis.compare import parameter_count
+    from unihmr.apis.config import load_config
+    from unihmr.apis.inference import build_model
+    model = build_model(load_config(REPO / 'configs' / 'scorehmr' / 'gvhmr_scorehmr_cpu_keypoints_mixed.py'))
+    prior = model.stages[1].prior  # held outside the module tree (its weights come from prior_checkpoint)
+    assert not any(module is prior for module in model.modules())
+    assert parameter_count(model) == (sum(p.numel() for p in model.parameters())
+                                      + sum(p.numel() for p in prior.parameters()))
+    calls = NetworkCalls(model)
+    hooked = len(calls.handles)
+    calls.remove()
+    tree_only = sum(isinstance(m, tuple(BACKBONES.module_dict.values())) for m in model.modules())
+    assert hooked == 2 * (tree_only + 1)  # the regression's transformer and the prior's denoiser, two hooks each

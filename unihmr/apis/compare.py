@@ -163,6 +163,25 @@ def cost_sequence(cfg, frames: int) -> dict:
     return next(iter(loader))
 
 
+def all_modules(model: torch.nn.Module) -> list:
+    """Every module ``model`` runs: its module tree and the networks its stages hold outside it
+    (``external_modules``: a refiner's own weights), each once."""
+    found, seen = [], set()
+    stack = [model]
+    while stack:
+        for module in stack.pop().modules():
+            if id(module) not in seen:
+                seen.add(id(module))
+                found.append(module)
+                stack.extend(getattr(module, 'external_modules', lambda: ())())
+    return found
+
+
+def parameter_count(model: torch.nn.Module) -> int:
+    """Parameters of every module ``model`` runs (``all_modules``), each tensor once."""
+    return sum(p.numel() for p in {id(p): p for m in all_modules(model) for p in m.parameters(recurse=False)}.values())
+
+
 class NetworkCalls:
     """Counts network evaluations: outermost forward calls of modules registered as backbones (a denoiser, a
     transformer, a token smoother). A call that batches samples, windows or guidance branches counts once."""
@@ -170,7 +189,7 @@ class NetworkCalls:
     def __init__(self, model: torch.nn.Module):
         kinds = tuple(BACKBONES.module_dict.values())
         self.count, self.depth, self.handles = 0, 0, []
-        for module in model.modules():
+        for module in all_modules(model):
             if isinstance(module, kinds):
                 self.handles.append(module.register_forward_pre_hook(self._enter))
                 self.handles.append(module.register_forward_hook(self._leave))
@@ -203,7 +222,7 @@ def measure_cost(entry: Entry, split: Split, suite: Suite, repo_root: Path, devi
     seconds = time.perf_counter() - start
     calls.remove()
     return {'seconds': seconds, 'frames': suite.cost_frames, 'fps': suite.cost_frames / seconds,
-            'network_evaluations': calls.count, 'parameters': sum(p.numel() for p in model.parameters())}
+            'network_evaluations': calls.count, 'parameters': parameter_count(model)}
 
 
 # ------------------------------------------------------------------------------------------------ pairing

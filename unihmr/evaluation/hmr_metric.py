@@ -60,6 +60,9 @@ KEY_SPECS = {  # key -> (shape spec, floating); dim 0 is time except for samples
 }
 SAMPLE_KEY = 'pred_samples_joints_c'
 PAIRED = 'uncertainty_corr'  # pooled (spread, error) pairs, reduced by a Pearson correlation
+SEEN = ('vis', 'occ')
+PAIRED_METRICS = (PAIRED, *(f'{PAIRED}_{seen}' for seen in SEEN))  # each reduced by a Pearson correlation
+CALIBRATION_KS = (0.5, 1.0, 2.0, 3.0)  # points of the calibration curve: error within k sample spreads
 
 
 class _Entry(NamedTuple):
@@ -87,6 +90,20 @@ def _region_visibility(region: str, seen: str) -> Callable:
         vis = d['vis'].bool()
         return M.masked_mpjpe(*(d[k] for k in CAM), (vis if seen == 'vis' else ~vis) & in_region, m.root_idxs)
     return fn
+
+
+def _seen_joints(m, d, seen: str) -> torch.Tensor:
+    """(T, J) bool: the visible ('vis') or occluded ('occ') joints, without the root joints (aligned to zero error
+    and spread, they say nothing about calibration)."""
+    joints = d['vis'].bool() if seen == 'vis' else ~d['vis'].bool()
+    joints[:, list(m.root_idxs)] = False
+    return joints
+
+
+def _calibration(k: float, seen: str) -> Callable:
+    """Metric function: one 0/1 value per visible / occluded (frame, joint): the sample mean's error is within k
+    sample spreads (pooled: a point of the calibration curve)."""
+    return lambda m, d, fps: M.within_spread(*(d[key] for key in SAMPLES), k, _seen_joints(m, d, seen), m.root_idxs)
 
 
 def _region_rotation(region: str) -> Callable:
@@ -141,6 +158,10 @@ ENTRIES: Dict[str, _Entry] = {
     'diversity': _Entry([(SAMPLE_KEY,)], lambda m, d, fps: M.diversity(d[SAMPLE_KEY], m.root_idxs), 1, 2),
     PAIRED: _Entry([SAMPLES], lambda m, d, fps: torch.stack(
         [v.reshape(-1) for v in M.spread_and_error(*(d[k] for k in SAMPLES), m.root_idxs)], -1), 1, 2),
+    **{f'{PAIRED}_{seen}': _Entry([SAMPLES + ('vis',)], lambda m, d, fps, seen=seen: M.selected_spread_and_error(
+        *(d[k] for k in SAMPLES), _seen_joints(m, d, seen), m.root_idxs), 1, 2) for seen in SEEN},
+    **{f'calibration_{seen}_k{k:g}': _Entry([SAMPLES + ('vis',)], _calibration(k, seen), 1, 2)
+       for seen in SEEN for k in CALIBRATION_KS},
 }
 CAMERA_METRICS = ('mpjpe', 'pa_mpjpe', 'pve', 'reproj_px', 'accel', 'mpjpe_vis', 'mpjpe_occ', 'mpjpe_torso', 'mpjpe_nontorso',
                   'pa_mpjpe_torso', 'pa_mpjpe_nontorso', 'mpjpe_torso_vis', 'mpjpe_torso_occ', 'mpjpe_nontorso_vis',
@@ -148,7 +169,8 @@ CAMERA_METRICS = ('mpjpe', 'pa_mpjpe', 'pve', 'reproj_px', 'accel', 'mpjpe_vis',
 WORLD_METRICS = ('wa_mpjpe', 'w_mpjpe', 'rte', 'jitter', 'foot_sliding', 'g_mpjpe', 'g_accel', 'g_mpjpe_vis', 'g_mpjpe_occ',
                  'skating_ratio',
                  'ground_penetration', 'contact_acc')
-MULTI_SAMPLE_METRICS = ('min_mpjpe', 'mean_mpjpe', 'diversity', PAIRED)
+MULTI_SAMPLE_METRICS = ('min_mpjpe', 'mean_mpjpe', 'diversity', *PAIRED_METRICS,
+                        *(f'calibration_{seen}_k{k:g}' for seen in SEEN for k in CALIBRATION_KS))
 
 
 def prepare_sample(sample: dict) -> Tuple[Dict[str, torch.Tensor], int]:
@@ -250,13 +272,13 @@ class MotionMetric(BaseMetric):
             if not parts:
                 continue
             pooled = np.concatenate(parts)
-            mean, n_bad = _summarize_pairs(pooled, name) if name == PAIRED else M.summarize(pooled, name)
+            mean, n_bad = _summarize_pairs(pooled, name) if name in PAIRED_METRICS else M.summarize(pooled, name)
             out[name] = mean
             if n_bad:
                 out[f'{name}_nonfinite_frames'] = n_bad
         self.per_sequence = [
             {'seq_id': r['seq_id'], 'num_frames': r['num_frames'],
-             **{k: (_summarize_pairs(v, None) if k == PAIRED else M.summarize(v))[0] for k, v in r['values'].items()}}
+             **{k: (_summarize_pairs(v, None) if k in PAIRED_METRICS else M.summarize(v))[0] for k, v in r['values'].items()}}
             for r in results]
         return out
 

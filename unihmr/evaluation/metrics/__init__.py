@@ -6,8 +6,8 @@ per-frame values over sequences, then average them with :func:`summarize` (see D
 """
 from .camera import accel_error, mpjpe, pa_mpjpe, pve, reprojection_error
 from .common import M_TO_MM, ROOT_JOINTS, align_root, summarize
-from .multi_sample import (diversity, mean_mpjpe, min_mpjpe, pearson, sample_mpjpe, spread_and_error,
-                           uncertainty_error_correlation)
+from .multi_sample import (diversity, gaussian_calibration, mean_mpjpe, min_mpjpe, pearson, sample_mpjpe,
+                           selected_spread_and_error, spread_and_error, uncertainty_error_correlation, within_spread)
 from .physics import contact_accuracy, ground_penetration, lowest_height, skating_ratio
 from .regional import (masked_mpjpe, per_joint_error, regional_mpjpe, regional_pa_mpjpe, rotation_error,
                        visibility_split_mpjpe)
@@ -20,5 +20,5 @@ __all__ = [
     'per_joint_error', 'masked_mpjpe', 'visibility_split_mpjpe', 'regional_mpjpe', 'regional_pa_mpjpe', 'rotation_error',
     'skating_ratio', 'ground_penetration', 'lowest_height', 'contact_accuracy',
     'sample_mpjpe', 'min_mpjpe', 'mean_mpjpe', 'diversity', 'spread_and_error', 'pearson',
-    'uncertainty_error_correlation',
+    'uncertainty_error_correlation', 'within_spread', 'selected_spread_and_error', 'gaussian_calibration',
 ]

@@ -1,8 +1,10 @@
-"""Metrics over S > 1 sampled hypotheses: best-of-S and mean error, diversity, spread-error correlation.
+"""Metrics over S > 1 sampled hypotheses: best-of-S and mean error, diversity, spread-error correlation and
+calibration (the fraction of joints whose error is within k times their spread).
 
 ``samples`` are (S, ..., J, 3) camera-space joints in metres, the sample axis first and the rest shaped
 like ``gt`` (..., J, 3); everything is root-aligned as in :mod:`.camera`. Per-frame outputs are in mm.
 """
+import math
 from typing import Optional, Sequence, Tuple
 
 import torch
@@ -90,3 +92,38 @@ def uncertainty_error_correlation(samples: torch.Tensor, gt: torch.Tensor,
     :func:`spread_and_error`. 1 = spread ranks errors perfectly (linearly), 0 = uninformative."""
     spread, error = spread_and_error(samples, gt, root_idxs)
     return pearson(spread, error)
+
+
+def within_spread(samples: torch.Tensor, gt: torch.Tensor, k: float, joints: torch.Tensor,
+                  root_idxs: Optional[Sequence[int]] = ROOT_JOINTS) -> torch.Tensor:
+    """Calibration at ``k``: whether the sample mean's error is at most ``k`` times the joint's spread
+    (:func:`spread_and_error`), one 0/1 value per (frame, joint) selected by ``joints`` (..., J) bool -> (N,).
+    Pooled over joints, the mean is the fraction of joints within k spreads (a point of the calibration curve)."""
+    spread, error = spread_and_error(samples, gt, root_idxs)
+    check_same_shape('joints', joints, 'spread', spread)
+    return (error <= k * spread)[joints.bool()].double()
+
+
+def selected_spread_and_error(samples: torch.Tensor, gt: torch.Tensor, joints: torch.Tensor,
+                              root_idxs: Optional[Sequence[int]] = ROOT_JOINTS) -> torch.Tensor:
+    """(spread, error) pairs of the (frame, joint) entries selected by ``joints`` (..., J) bool -> (N, 2) mm,
+    for a pooled correlation over visible or occluded joints."""
+    spread, error = spread_and_error(samples, gt, root_idxs)
+    check_same_shape('joints', joints, 'spread', spread)
+    return torch.stack([spread[joints.bool()], error[joints.bool()]], -1)
+
+
+def gaussian_calibration(k: float, num_samples: int) -> float:
+    """The calibration curve of a calibrated model at ``k``: the fraction of joints within ``k`` spreads when the
+    S = ``num_samples`` hypotheses and the truth are independent draws of one isotropic 3D Gaussian.
+
+    The sample mean's error is then sigma sqrt(1 + 1/S) chi_3, and the expected spread (mean distance of a sample
+    to the sample mean) sigma sqrt(1 - 1/S) E[chi_3], E[chi_3] = 2 sqrt(2 / pi); the spread is taken at its
+    expectation (exact as S grows), so the fraction is the chi_3 CDF at
+    x = k E[chi_3] sqrt((1 - 1/S) / (1 + 1/S)): erf(x / sqrt 2) - sqrt(2 / pi) x exp(-x^2 / 2).
+    """
+    if num_samples < 2:
+        raise ValueError(f'num_samples: the spread needs at least 2 samples, got {num_samples}')
+    mean_chi3 = 2.0 * math.sqrt(2.0 / math.pi)
+    x = k * mean_chi3 * math.sqrt((1.0 - 1.0 / num_samples) / (1.0 + 1.0 / num_samples))
+    return math.erf(x / math.sqrt(2.0)) - math.sqrt(2.0 / math.pi) * x * math.exp(-x * x / 2.0)

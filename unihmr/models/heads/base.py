@@ -107,6 +107,11 @@ class BaseHead(nn.Module):
             self.body_model._apply(fn, *args, **kwargs)
         return self
 
+    def external_modules(self) -> tuple:
+        """Networks the head runs but keeps outside the module tree and ``state_dict`` (a refiner's own weights:
+        ScoreHMR's prior, a RoHM refiner's networks); counted by parameter totals and network-call counts."""
+        return ()
+
     # ---------------------------------------------------------------------------------- history
     def reads(self, training: bool = False) -> tuple:
         """Names of the ``history`` entries the head needs (in training or at inference); the recoverer computes

@@ -153,6 +153,9 @@ class RoHMHead(BaseHead):
                 object.__setattr__(self, name, module.eval().requires_grad_(False))
                 self._external.append(module)
 
+    def external_modules(self) -> tuple:
+        return tuple(getattr(self, '_external', ()))
+
     def _apply(self, fn, *args, **kwargs):
         super()._apply(fn, *args, **kwargs)
         for module in getattr(self, '_external', ()):

@@ -96,6 +96,9 @@ class ScoreHMRRefiner(BaseHead):
     def prior(self) -> nn.Module:
         return self._prior_ref[0]
 
+    def external_modules(self) -> tuple:
+        return self._prior_ref
+
     @property
     def codec(self) -> nn.Module:
         """The prior's codec (the representation the refiner works in)."""
