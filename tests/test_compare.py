@@ -82,6 +82,10 @@ def test_tiny_suite_end_to_end_then_resumes_only_what_changed(tmp_path):
     assert (doc.parent / 'images' / 'pareto_synthetic_heavy.png').stat().st_size > 10000
     assert '![error against seconds, synthetic_heavy](images/pareto_synthetic_heavy.png)' in text
 
+    rendered = run_tool(suite, '--doc', doc, '--render-only')  # the markdown again from the JSON, nothing evaluated
+    assert rendered.returncode == 0, rendered.stderr
+    assert doc.read_text() == text
+
     mtimes = {name: (results / slug(name) / 'synthetic_heavy.json').stat().st_mtime_ns for name in stored}
     (results / 'factorizedhmr' / 'synthetic_heavy.json').unlink()  # as if killed before this evaluation finished
     second = run_tool(suite, '--doc', doc, '--results-dir', results, '--no-cost')

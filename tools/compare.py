@@ -12,6 +12,7 @@ one line and exit code 2, before any evaluation.
 """
 import argparse
 import datetime
+import json
 import shlex
 import sys
 from pathlib import Path
@@ -76,6 +77,8 @@ def main(argv=None):
     parser.add_argument('--results-dir', default=None, help="evaluation files (default: the suite's results_dir)")
     parser.add_argument('--device', default='cpu', help="torch device, e.g. 'cpu' or 'cuda'")
     parser.add_argument('--real-motion-root', default=None, help='converted real motion for the real_* splits')
+    parser.add_argument('--render-only', action='store_true',
+                        help="rewrite the markdown and figures from the leaderboard's JSON (no evaluation, no timing)")
     args = parser.parse_args(argv)
     stop_cleanly_on_sigterm()
     for option in ('num_windows', 'sweep_windows'):
@@ -90,6 +93,16 @@ def main(argv=None):
                            results_dir=args.results_dir or suite.results_dir)
     doc, results_dir = ROOT / suite.doc, ROOT / suite.results_dir  # an absolute path stays as it is
     exit_on_user_error(check_writable_dir, doc.parent)
+    if args.render_only:
+        if not doc.with_suffix('.json').is_file():
+            parser.exit(2, f'error: --render-only: {doc.with_suffix(".json")} not found (run the suite first)\n')
+        report = json.loads(doc.with_suffix('.json').read_text())
+        for split, section in report.get('sweeps', {}).items():  # the figures too, from the stored points
+            plot_pareto(section['curves'], section['reference'], section['metric'], Path(section['figure']),
+                        f'{suite.name}: {split}, first {suite.sweep_windows} windows')
+        write_text(doc, render_markdown(suite, report, doc))
+        print(f'wrote {doc} (and its figures) from {doc.with_suffix(".json")}')
+        return
     exit_on_user_error(check_writable_dir, results_dir)
     exit_on_user_error(check_entries, suite, args.real_motion_root)
 

@@ -40,10 +40,11 @@ def entry_table(suite: Suite) -> list:
 def cost_table(suite: Suite, cost: dict) -> list:
     timed = {name: row for name, row in cost.items() if row is not None}
     base = next(iter(timed.values()))['seconds'] if timed else None
-    rows = [[name, f"{row['parameters'] / 1e6:.2f} M", f"{row['seconds']:.2f}", f"{row['fps']:,.1f}",
-             str(row['network_evaluations']), f"{row['seconds'] / base:.1f}x"] for name, row in timed.items()]
+    rows = [[name, f"{row['parameters'] / 1e6:.2f} M", f"{row['seconds']:.2f}", str(row.get('repeats', 1)),
+             f"{row['fps']:,.1f}", str(row['network_evaluations']), f"{row['seconds'] / base:.1f}x"]
+            for name, row in timed.items()]
     first = next(iter(timed), '–')
-    return _table(['entry', 'parameters', f'seconds ({suite.cost_frames} frames)', 'frames/s',
+    return _table(['entry', 'parameters', f'seconds ({suite.cost_frames} frames)', 'repeats', 'frames/s',
                    'network evaluations', f'time / {first}'], rows)
 
 
@@ -57,11 +58,14 @@ def split_tables(suite: Suite, split: str, report: dict) -> list:
         shown = [m for m in metrics if any(m in values for values in results.values())]
         if not shown:
             continue
+        # entries with a value in the group (the hypothesis metrics exist for S > 1 only), the reference first
+        having = [name for name, values in results.items() if name == reference or any(m in values for m in shown)]
         lines += ['', f'### {title}', '']
         lines += _table(['entry', 'windows', *(f'`{m}`' for m in shown)],
-                        [[name, str(windows.get(name, '–')), *(_number(values.get(m)) for m in shown)]
-                         for name, values in results.items()])
-        others = [name for name in paired if name != reference]
+                        [[name, str(windows.get(name, '–')), *(_number(results[name].get(m)) for m in shown)]
+                         for name in having])
+        others = [name for name in paired if name != reference and name in having
+                  and any(_difference(paired[name].get(m)) != '–' for m in shown)]
         if reference and others:
             lines += ['', f'Entry − {reference} (paired by sequence; bold: the interval excludes 0):', '']
             lines += _table(['entry', *(f'`{m}`' for m in shown)],
@@ -100,7 +104,8 @@ def render_markdown(suite: Suite, report: dict, doc) -> str:
         '## Entries', '', *entry_table(suite), '',
         '## Cost', '',
         f'`Recoverer.recover` on one {suite.cost_frames}-frame sequence of the entry\'s first split, after one '
-        'warm-up window, at the entry\'s operating point; every entry timed in the same run on '
+        'warm-up window, at the entry\'s operating point: the median of up to 5 passes (as many as fit in 20 s; '
+        '`repeats`); every entry timed in the same run on '
         f"{machine['cpu']} ({machine['cores']} cores, {machine['torch_threads']} torch threads, torch "
         f"{machine['torch']}). Network evaluations: outermost calls of a backbone (denoiser, transformer, smoother); "
         'one call that batches windows, samples or guidance branches counts once.', '',

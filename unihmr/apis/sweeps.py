@@ -5,6 +5,7 @@ A sweep point is an entry of its own (the base entry's overrides, then the point
 ``sweep_windows`` windows of the sweep's split; its cost is the predict time per window measured while it was
 evaluated. The split's reference entry is evaluated on the same windows, as the figure's reference point.
 """
+import re
 from pathlib import Path
 
 import matplotlib
@@ -48,17 +49,32 @@ def knee(curve: list, metric: str):
     return min(within, key=lambda point: point['seconds_per_window'])['label']
 
 
+def families(points: list) -> dict:
+    """The points of one curve grouped by what their labels vary ('Euler 5' and 'Euler 10' -> 'Euler'; '1 round' and
+    '3 rounds' -> 'round'), each line drawn on its own, in order of cost."""
+    grouped = {}
+    for point in points:
+        words = [word for word in point['label'].split() if word != '=' and not re.fullmatch(r'[\d.]+', word)]
+        kind = ' '.join(words).removesuffix('s')  # '1 round' and '3 rounds' are one line
+        grouped.setdefault(kind, []).append(point)
+    return {kind: sorted(members, key=lambda point: point['seconds_per_window']) for kind, members in grouped.items()}
+
+
 def plot_pareto(curves: dict, reference: dict, metric: str, path: Path, title: str) -> None:
     """Error against seconds per window (log axis), one line per curve (label -> points in sweep order), the
     reference entry as a star; written atomically."""
     fig, ax = plt.subplots(figsize=(7.0, 4.4))
-    for name, points in curves.items():
-        xs = [point['seconds_per_window'] for point in points]
-        ys = [point[metric] for point in points]
-        line, = ax.plot(xs, ys, marker='o', label=name)
+    styles = ('-', '--', ':', '-.')
+    for index, (name, points) in enumerate(curves.items()):
+        color = f'C{index}'
+        for number, (kind, members) in enumerate(families(points).items()):
+            xs = [point['seconds_per_window'] for point in members]
+            ys = [point[metric] for point in members]
+            ax.plot(xs, ys, marker='o', color=color, linestyle=styles[number % len(styles)],
+                    label=f'{name} ({kind})' if kind else name)
         for point in points:
             ax.annotate(point['label'], (point['seconds_per_window'], point[metric]), fontsize=6,
-                        xytext=(3, 3), textcoords='offset points', color=line.get_color())
+                        xytext=(3, 3), textcoords='offset points', color=color)
     for name, point in reference.items():
         ax.plot([point['seconds_per_window']], [point[metric]], marker='*', markersize=14, linestyle='none',
                 color='black', label=f'{name} (reference)')
