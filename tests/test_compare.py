@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from unihmr.apis.compare import NetworkCalls, paired_rows, slug
+from unihmr.apis.compare import NetworkCalls, fingerprint, paired_rows, slug
 from unihmr.apis.leaderboard import _difference
 from unihmr.apis.suite import load_suite
 from unihmr.models.windowing import window_spans
@@ -93,13 +93,12 @@ def test_tiny_suite_end_to_end_then_resumes_only_what_changed(tmp_path):
     assert (results / 'regression' / 'synthetic_heavy.json').stat().st_mtime_ns == mtimes['regression']
     again = json.loads((results / 'factorizedhmr' / 'synthetic_heavy.json').read_text())
     assert again['metrics'] == stored['FactorizedHMR']['metrics']  # same seed, same numbers
-    # a changed operating point is a different evaluation: its fingerprint no longer matches
-    write_suite(suite, entries=(REGRESSION, dict(FLOW, overrides=['+model.num_steps=1'])))
-    third = run_tool(suite, '--doc', doc, '--results-dir', results, '--no-cost')
-    assert third.returncode == 0, third.stderr
-    changed = json.loads((results / 'factorizedhmr' / 'synthetic_heavy.json').read_text())
-    assert changed['fingerprint'] != again['fingerprint']
-    assert (results / 'regression' / 'synthetic_heavy.json').stat().st_mtime_ns == mtimes['regression']
+    # a changed operating point is a different evaluation: its fingerprint no longer matches (so it is redone)
+    loaded = load_suite(suite, REPO)
+    flow, split = loaded.entries[1], loaded.splits['synthetic_heavy']
+    assert fingerprint(flow, split, 1, 0, REPO) == again['fingerprint']
+    assert fingerprint(flow._replace(overrides=('+model.num_steps=1',)), split, 1, 0, REPO) != again['fingerprint']
+    assert fingerprint(flow, split, 2, 0, REPO) != again['fingerprint']  # another window count
     assert not list(tmp_path.rglob('*.tmp*'))  # nothing half-written
 
 
