@@ -125,17 +125,17 @@ def test_the_network_reads_the_anchor_unchanged_at_every_step(model, batch):
     head = model.stages[1]
     history = _anchor(model, batch)
     known = head.known_from(history, batch)
-    seen, original = [], head.velocity
+    seen, original = [], head.network
 
-    def recording(z_t, t, tokens, valid, **kwargs):
+    def recording(z_t, t, tokens, valid):
         seen.append(z_t.detach().clone())
-        return original(z_t, t, tokens, valid, **kwargs) + 1.0  # a field that would move every coordinate
+        return original(z_t, t, tokens, valid) + 1.0  # a clean estimate off on every coordinate, z_K included
 
-    head.velocity = recording
+    head.network = recording
     try:
         head.sample_window(None, batch, history, 1, 5, guidance_scale=1.0)
     finally:
-        del head.velocity
+        del head.network
     assert len(seen) == 5
     for z_t in seen:  # z_K held during integration, not only written back at the end
         torch.testing.assert_close(z_t[..., known['mask']], known['x'].expand_as(z_t)[..., known['mask']])
@@ -175,20 +175,20 @@ def test_the_unconditional_branch_ignores_the_dropped_modalities(model, batch):
 def test_guided_sampling_evaluates_both_branches_in_one_forward(model, batch):
     head = model.stages[1]
     history = _anchor(model, batch)
-    sizes, original = [], head.velocity
+    sizes, original = [], head.network
 
-    def counting(z_t, t, tokens, valid, **kwargs):
+    def counting(z_t, t, tokens, valid):
         sizes.append(z_t.shape[0])
-        return original(z_t, t, tokens, valid, **kwargs)
+        return original(z_t, t, tokens, valid)
 
-    head.velocity = counting
+    head.network = counting
     try:
         head.predict(None, batch, history, num_samples=2, num_steps=3, guidance_scale=1.5)
         guided = list(sizes)
         sizes.clear()
         head.predict(None, batch, history, num_samples=2, num_steps=3, guidance_scale=1.0)
     finally:
-        del head.velocity
+        del head.network
     batch_size = batch['kp2d'].shape[0]
     assert guided == [2 * 2 * batch_size] * 3  # conditional + unconditional, S samples, one call per step
     assert sizes == [2 * batch_size] * 3

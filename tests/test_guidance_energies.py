@@ -130,6 +130,20 @@ def test_foot_skating_is_zero_below_the_speed_threshold_and_needs_contacts():
         GUIDANCE.build(dict(type='FootSkatingEnergy'))(no_contact)
 
 
+def test_speed_contacts_count_only_the_slow_feet():
+    """contact='speed': a foot is in contact where its own speed is below contact_speed (no predicted contacts)."""
+    body = EmbeddedSMPLX()
+    batch = dict(valid=torch.ones(1, 4, dtype=torch.bool), meta=[dict(fps=30.0)])
+    energy = GUIDANCE.build(dict(type='FootSkatingEnergy', contact='speed', contact_speed=0.3))
+    slow = GuidanceInputs.from_estimate(_feet_estimate(0.008).with_params(contact=None), batch, body)  # 0.24 m/s
+    # every foot moves at 0.24 m/s < 0.3 m/s: all 4 in contact over 3 frame pairs, each costing 0.24 - 0.1
+    torch.testing.assert_close(energy(slow), torch.tensor([3 * 4 * (0.24 - 0.1)]), rtol=1e-4, atol=0)
+    fast = GuidanceInputs.from_estimate(_feet_estimate(0.3).with_params(contact=None), batch, body)  # 9 m/s: swing
+    assert float(energy(fast)) == 0.0
+    with pytest.raises(ValueError, match='contact'):
+        GUIDANCE.build(dict(type='FootSkatingEnergy', contact='nearby'))
+
+
 def test_energies_count_only_inside_their_active_window():
     codec = GVHMRCodec(fields=('cam',))
     x0 = torch.zeros(1, 2, codec.dim)

@@ -34,6 +34,7 @@ import torch
 from torch import nn
 
 from unihmr.body.joint_sets import FEET_JOINTS
+from unihmr.data.synthetic.motion.grounding import CONTACT_SPEED
 from unihmr.geometry import project_points
 from unihmr.models.estimate import Estimate
 from unihmr.registry import GUIDANCE
@@ -249,6 +250,7 @@ class MultiViewConsistencyEnergy(GuidanceEnergy):
 
 
 FOOT_SKATING_FORMS = ('released', 'paper')
+CONTACT_SOURCES = ('estimate', 'speed')
 
 
 @GUIDANCE.register_module()
@@ -256,31 +258,44 @@ class FootSkatingEnergy(GuidanceEnergy):
     """RoHM eq. 12: foot-joint velocity (world frame, m/s) where the predicted contact is on.
 
     For each foot joint (``FEET_JOINTS``: ankles, feet) and each pair of consecutive valid frames whose first frame
-    has contact probability > ``contact_threshold``: ``form='released'`` (the authors' code) costs the speed above
-    ``threshold`` m/s, ``max(|v| - threshold, 0)``; ``form='paper'`` the squared velocity ``|v|^2``. Summed over the
-    feet and the frame pairs (this module's convention; the release averages them, so its weights divide by the
-    number of terms).
+    is in contact: ``form='released'`` (the authors' code) costs the speed above ``threshold`` m/s,
+    ``max(|v| - threshold, 0)``; ``form='paper'`` the squared velocity ``|v|^2``. Summed over the feet and the
+    frame pairs (this module's convention; the release averages them, so its weights divide by the number of terms).
+
+    ``contact='estimate'`` (RoHM: its PoseNet predicts contacts) reads the estimate's contact probabilities
+    (> ``contact_threshold``); ``contact='speed'`` is for heads that predict none (FactorizedHMR's latent has no
+    contact field): a foot joint is in contact where its own speed in the estimate, not differentiated, is below
+    ``contact_speed`` m/s (default ``CONTACT_SPEED``, the speed of the synthetic contact labels and of the
+    foot-sliding metric).
     """
 
     frame = 'w'
 
     def __init__(self, weight: float = 1.0, form: str = 'released', threshold: float = 0.1,
-                 contact_threshold: float = 0.5, **active):
+                 contact_threshold: float = 0.5, contact: str = 'estimate', contact_speed: float = CONTACT_SPEED,
+                 **active):
         super().__init__(weight, **active)
         if form not in FOOT_SKATING_FORMS:
             raise ValueError(f'FootSkatingEnergy form: expected one of {FOOT_SKATING_FORMS}, got {form!r}')
+        if contact not in CONTACT_SOURCES:
+            raise ValueError(f'FootSkatingEnergy contact: expected one of {CONTACT_SOURCES}, got {contact!r}')
         self.form, self.threshold, self.contact_threshold = form, float(threshold), float(contact_threshold)
+        self.contact, self.contact_speed = contact, float(contact_speed)
 
     def forward(self, inputs: GuidanceInputs) -> torch.Tensor:
-        if inputs.contact is None:
-            raise ValueError('FootSkatingEnergy needs predicted contacts (an estimate with contact); it has none')
+        if self.contact == 'estimate' and inputs.contact is None:
+            raise ValueError("FootSkatingEnergy needs predicted contacts (an estimate with contact); it has none "
+                             "(contact='speed' derives them from the feet's own speed)")
         feet = inputs.body('w').joints[..., list(FEET_JOINTS), :]  # (B, T, 4, 3)
         velocity = (feet[:, 1:] - feet[:, :-1]) * inputs.fps().to(feet)[:, None, None, None]  # m/s
         if self.form == 'paper':
             cost = velocity.square().sum(-1)
         else:
             cost = (velocity.norm(dim=-1) - self.threshold).clamp(min=0)
-        on = (inputs.contact[:, :-1] > self.contact_threshold).to(cost)  # (B, T - 1, 4)
+        if self.contact == 'speed':
+            on = (velocity.detach().norm(dim=-1) < self.contact_speed).to(cost)  # (B, T - 1, 4)
+        else:
+            on = (inputs.contact[:, :-1] > self.contact_threshold).to(cost)  # (B, T - 1, 4)
         pairs = inputs.valid[:, 1:] & inputs.valid[:, :-1]
         return _frame_sum((cost * on).sum(-1), pairs)
 

@@ -25,28 +25,27 @@ network's clean estimate. Near t = 1 the exact velocity error is ``|D - z| / (1 
 the sampler multiplied the trained velocity by up to 10x past t = 0.8; docs/factorizedhmr.md, "One velocity field".)
 With 'velocity', a CPU-size model at our budget left the per-frame source noise in its samples
 (docs/factorizedhmr.md).
+Score guidance (``energies``, not in the paper; issue 18 mixes RoHM's energies into flow matching): the
+integrated field is ``v - energy_scale * grad E(x1_hat)``, the gradient of the energies at the clean estimate
+``x1_hat = z_t + (1 - t) v`` (the network's D with 'data'), taken as RoHM takes it at x0_hat (eq. 14: not
+through the network), on the unknown coordinates; an energy active below level L acts for t >= 1 - L / 1000.
 """
 from typing import Optional
 
 import torch
-from diffusers.models.embeddings import TimestepEmbedding, Timesteps
-from torch import nn
 
 from unihmr.models.batch_ops import repeat_batch
-from unihmr.models.heads.base import BaseHead, build_part, output_mlp
-from unihmr.models.losses import SMPLXLossSet, masked_mean
-from unihmr.models.samplers import ClassifierFreeGuidance, ODESampler
-from unihmr.registry import BACKBONES, CODECS, HEADS
+from unihmr.models.heads.completion import LEVELS, CompletionHead
+from unihmr.models.losses import masked_mean
+from unihmr.models.samplers import ODESampler
+from unihmr.registry import HEADS
 
-TIME_SCALE = 1000.0  # t in [0, 1] is scaled to the diffusion-style range the sinusoidal embedding expects
-ANCHOR_SOURCES = ('previous', 'gt')
 PREDICTIONS = ('velocity', 'data')
-POINT_ESTIMATES = ('first', 'mean')
 T_MAX = 1.0 - 1e-3  # the last time at which the field is evaluated (the 'data' velocity is singular at t = 1)
 
 
 @HEADS.register_module()
-class FlowMatchingHead(BaseHead):
+class FlowMatchingHead(CompletionHead):
     """Masked flow matching over a codec's unknown coordinates.
 
     Args:
@@ -67,69 +66,37 @@ class FlowMatchingHead(BaseHead):
         prediction: what the network outputs, 'velocity' or the clean sample ('data'; see the module docstring).
         weight_floor: with 'data', the floor of 1 - t in the weight of eq. 7 (``loss_weight``); the field itself
             is never floored.
+        energies / energy_scale: score guidance inside the ODE (not in the paper; issue 18's mix of RoHM's
+            energies into flow matching): the field becomes ``v - energy_scale * grad E(x1_hat)``, x1_hat the
+            clean estimate ``z_t + (1 - t) v`` (``CompletionHead.energy_gradient``).
         inputs / windowing: see ``BaseHead`` (given by the recoverer); the anchor is the first of ``inputs``.
     """
 
-    predict_options = ('solver', 'guidance_scale')
-    takes_steps = True
+    predict_options = ('solver', 'guidance_scale', 'energy_scale')
 
-    def __init__(self, codec: dict, backbone=dict(type='RoPETransformer'), in_width: int = 256,
-                 encoder: Optional[dict] = None, anchor_fields=(), noise_scale: Optional[dict] = None,
-                 guidance: Optional[dict] = None, sampler: Optional[dict] = None, anchor_source: str = 'previous',
-                 losses: Optional[dict] = None, loss_cfg: Optional[dict] = None, fm_weight: float = 1.0,
-                 time_dim: int = 128, hidden: Optional[int] = None, body_model: Optional[nn.Module] = None,
-                 torso_split=None, point_estimate: str = 'first', prediction: str = 'velocity',
-                 weight_floor: float = 0.2, inputs=(), windowing=None):
-        if isinstance(codec, dict) and torso_split is not None:
-            codec = dict(codec, torso_split=codec.get('torso_split', torso_split))
-        super().__init__(build_part(CODECS, codec), body_model, inputs, windowing)
-        if anchor_source not in ANCHOR_SOURCES:
-            raise ValueError(f'anchor_source: expected one of {ANCHOR_SOURCES}, got {anchor_source!r}')
+    def __init__(self, codec: dict, noise_scale: Optional[dict] = None, sampler: Optional[dict] = None,
+                 fm_weight: float = 1.0, prediction: str = 'velocity', weight_floor: float = 0.2, **shared):
+        super().__init__(codec, **shared)
         if prediction not in PREDICTIONS:
             raise ValueError(f'prediction: expected one of {PREDICTIONS}, got {prediction!r}')
         if not 0 < weight_floor <= 1:
             raise ValueError(f'weight_floor: expected a value in (0, 1], got {weight_floor}')
-        self.prediction, self.weight_floor = prediction, float(weight_floor)
-        if point_estimate not in POINT_ESTIMATES:
-            raise ValueError(f'point_estimate: expected one of {POINT_ESTIMATES}, got {point_estimate!r}')
-        self.anchor_source, self.fm_weight, self.point_estimate = anchor_source, float(fm_weight), point_estimate
-        self.backbone = build_part(BACKBONES, backbone)
-        width = getattr(self.backbone, 'width', None) or backbone['width']
-        self.guidance = ClassifierFreeGuidance(**(guidance or {}))
+        self.prediction, self.weight_floor, self.fm_weight = prediction, float(weight_floor), float(fm_weight)
         self.sampler = ODESampler(**(sampler or {}))
-        self.build_conditioning(in_width, width, encoder, anchor_fields, hidden)
-        if self.encoder is not None:
-            self.encoder.check_drop(self.guidance.dropped)
-        elif self.guidance.dropped and (self.guidance.drop_prob > 0 or self.guidance.uses_uncond()):
-            raise ValueError('FlowMatchingHead: classifier-free guidance drops modalities, which needs an own '
-                             'encoder (encoder=dict(type="ConditionEncoder", ...)); or set guidance.dropped=()')
-        self.x_proj = nn.Linear(self.codec.dim, width)
-        self.time_features = Timesteps(time_dim, flip_sin_to_cos=True, downscale_freq_shift=0)
-        self.time_embed = TimestepEmbedding(time_dim, width)
-        hidden = hidden or width
-        self.out_mlp = output_mlp(width, hidden, self.codec.dim)
         scale = self.codec.field_weights({'joints_torso': 0.5, 'joints_non_torso': 0.5, **(noise_scale or {})})
         self.register_buffer('noise_std', scale, persistent=False)
-        self.loss_set = SMPLXLossSet(losses, **(loss_cfg or {}))
-        self.loss_set.check_codec(self.codec)
 
     # ------------------------------------------------------------------------------------ network
-    def network(self, z_t: torch.Tensor, t: torch.Tensor, tokens: torch.Tensor,
-                valid: Optional[torch.Tensor]) -> torch.Tensor:
-        """The network output (B, T, dim) at ``z_t`` (B, T, dim), times ``t`` (B,), condition tokens (B, T, width):
-        the velocity ('velocity') or the clean sample D ('data')."""
-        time = self.time_embed(self.time_features(t * TIME_SCALE).to(tokens))  # (B, width)
-        hidden = tokens + self.x_proj(z_t) + time[:, None]
-        return self.out_mlp(self.backbone(hidden, valid))
-
     def velocity(self, z_t: torch.Tensor, t: torch.Tensor, tokens: torch.Tensor,
                  valid: Optional[torch.Tensor]) -> torch.Tensor:
         """The one velocity field (B, T, dim) that training fits and sampling integrates; t is clamped to
         ``T_MAX``. With 'data': ``(D - z_t) / (1 - t)``."""
-        t = t.clamp(max=T_MAX)
-        out = self.network(z_t, t, tokens, valid)
+        return self.to_velocity(self.network(z_t, t.clamp(max=T_MAX), tokens, valid), z_t, t)
+
+    def to_velocity(self, out: torch.Tensor, z_t: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        """The network output at ``z_t`` (B, T, dim), times ``t`` (B,) -> the velocity (identity for 'velocity')."""
         if self.prediction == 'data':
-            return (out - z_t) / (1 - t)[:, None, None].to(out)
+            return (out - z_t) / (1 - t.clamp(max=T_MAX))[:, None, None].to(out)
         return out
 
     def loss_weight(self, t: torch.Tensor) -> torch.Tensor:
@@ -138,21 +105,6 @@ class FlowMatchingHead(BaseHead):
         if self.prediction != 'data':
             return torch.ones_like(t)
         return ((1 - t.clamp(max=T_MAX)) / self.weight_floor).clamp(max=1.0).square()
-
-    def reads(self, training: bool = False) -> tuple:
-        """Training on the GT anchor (``anchor_source='gt'``) needs no earlier estimate."""
-        return () if training and self.anchor_source == 'gt' else self.inputs
-
-    def known_coordinates(self, z_gt: Optional[torch.Tensor], history: Optional[dict], batch: dict) -> dict:
-        """The anchor as a resolved ``known`` dict: the earlier stage's (``anchor_source='previous'``) or, with
-        'gt' or no earlier estimate, the GT z_K (training only)."""
-        resolved = self.known_from(history, batch) if self.anchor_source == 'previous' else None
-        if resolved is None:
-            if z_gt is None:
-                raise ValueError(f'FlowMatchingHead.predict: needs the anchor of an earlier stage ({self.inputs}); '
-                                 f'history has {sorted(history or {})}')
-            resolved = dict(x=z_gt, mask=self.codec.known_mask)
-        return resolved
 
     def source_noise(self, like: torch.Tensor, known: dict) -> torch.Tensor:
         """eps~ (shape of ``like``): Gaussian noise scaled by ``noise_std``, the known values on z_K."""
@@ -186,33 +138,30 @@ class FlowMatchingHead(BaseHead):
 
     # ------------------------------------------------------------------------------------- sample
     def sample_window(self, cond, batch: dict, history: dict, num_samples: int, num_steps: Optional[int] = None,
-                      solver: Optional[str] = None, guidance_scale: Optional[float] = None) -> tuple:
+                      solver: Optional[str] = None, guidance_scale: Optional[float] = None,
+                      energy_scale: Optional[float] = None) -> tuple:
         """Draw ``num_samples`` completions of the anchor in one batched pass.
 
-        ``num_steps`` / ``solver`` / ``guidance_scale`` override the configured sampler and guidance for this call.
-        Returns the point estimate (``point_estimate``: the first sample or the samples' mean) and the samples
-        (S, B, T, dim) when S > 1.
+        ``num_steps`` / ``solver`` / ``guidance_scale`` / ``energy_scale`` override the configured sampler and
+        guidance for this call. Returns the point estimate (``point_estimate``: the first sample or the samples'
+        mean) and the samples (S, B, T, dim) when S > 1.
         """
         sampler = self.sampler.replace(solver, num_steps)
         scale = self.guidance.scale if guidance_scale is None else float(guidance_scale)
+        step = self.energy_scale if energy_scale is None else float(energy_scale)
         known = self.known_coordinates(None, history, batch)
-        valid = repeat_batch(batch.get('valid'), num_samples)
-        tokens = repeat_batch(self.tokens(cond, batch, known), num_samples)  # (S * B, T, width), sample-major
-        guided = self.guidance.uses_uncond(scale)
-        if guided:  # [conditional; unconditional] halves, evaluated in one forward
-            uncond = repeat_batch(self.tokens(cond, batch, known, drop=self.guidance.dropped), num_samples)
-            tokens = torch.cat([tokens, uncond], dim=0)
-            valid = None if valid is None else torch.cat([valid, valid], dim=0)
-        x_known = known['x'].to(tokens)
-        anchor = dict(x=repeat_batch(x_known, num_samples), mask=known['mask'])
+        tokens, valid, guided = self.sample_tokens(cond, batch, known, num_samples, scale)
+        velocity = self.guided_network(tokens, valid, guided, scale, transform=self.to_velocity)
+        anchor = dict(x=repeat_batch(known['x'].to(tokens), num_samples), mask=known['mask'])
         z0 = self.source_noise(anchor['x'], anchor)
+        scored = self.energies is not None and step != 0
+        batch_s, history_s = (repeat_batch(batch, num_samples), repeat_batch(history, num_samples)) if scored else (None, None)
 
         def field(t, z):
-            zz = torch.cat([z, z], dim=0) if guided else z
-            v = self.velocity(zz, t.expand(zz.shape[0]), tokens, valid)
-            return self.guidance.combine(v, scale) if guided else v
+            t = t.clamp(max=T_MAX)
+            v = velocity(z, t.expand(z.shape[0]))
+            grad = self.energy_gradient(z + (1 - t) * v, batch_s, history_s, round((1 - float(t)) * LEVELS)) \
+                if scored else None
+            return v if grad is None else v - step * grad
 
-        z1 = sampler.sample(field, z0, anchor['mask'].to(z0.device))
-        samples = z1.view(num_samples, *x_known.shape)
-        point = samples.mean(0) if self.point_estimate == 'mean' else samples[0]
-        return point, (samples if num_samples > 1 else None)
+        return self.choose(sampler.sample(field, z0, anchor['mask'].to(z0.device)), num_samples)
