@@ -125,6 +125,13 @@ def test_publish_ships_the_last_phase_and_an_anchor_that_an_ablation_starts_from
     assert result.returncode == 0, result.stderr[-2000:]
     anchor = torch.load(shipped / 'anchor.pth', weights_only=True)['state_dict']
     assert anchor and all(key.startswith(('encoder.', 'stages.0.')) for key in anchor)
+    # the same anchor cut out of the shipped weights file (a shipped model has no work dir)
+    result = subprocess.run([sys.executable, str(REPO / 'tools' / 'publish_checkpoint.py'), str(shipped / 'model.pth'),
+                             str(tmp_path / 'cut'), '--keep', 'encoder.', 'stages.0.', '--name', 'anchor.pth',
+                             '--weights-only'], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    cut = torch.load(tmp_path / 'cut' / 'anchor.pth', weights_only=True)['state_dict']
+    assert cut.keys() == anchor.keys() and all(torch.equal(cut[key], anchor[key]) for key in cut)
     result = subprocess.run([sys.executable, str(REPO / 'tools' / 'publish_checkpoint.py'), str(trained),
                              str(shipped), '--name', 'half.pth', '--weights-only', '--half'], capture_output=True, text=True)
     full = torch.load(shipped / 'model.pth', weights_only=True)['state_dict']

@@ -5,7 +5,9 @@ without the optimizer state, so the file is small; loads with ``weights_only=Tru
 config and the training log (the newest ``<timestamp>/<timestamp>.log``) into ``OUT_DIR``. For a multi-phase
 work dir (``phases``, e.g. FactorizedHMR) the last phase's checkpoint and config are shipped, with one
 ``train_<phase>.log`` per phase. ``--keep PREFIX ...`` keeps only the weights whose names start with a
-prefix (e.g. ``--keep encoder. stages.0. --name anchor.pth --weights-only`` ships a Stage-1 anchor). ``--half``
+prefix (e.g. ``--keep encoder. stages.0. --name anchor.pth --weights-only`` ships a Stage-1 anchor). WORK_DIR may
+also be a shipped weights file (``model.pth``): with ``--keep`` and ``--weights-only`` it cuts a part out of a
+shipped model (the anchor of ``checkpoints/factorizedhmr_cpu_keypoints_mixed/anchor.pth``). ``--half``
 stores the network weights in float16 (codec statistics stay float32) to keep a file under the repository's 10 MB
 limit; they load into the float32 model as they are (RoHM's CPU model: docs/rohm.md says what it costs).
 """
@@ -36,13 +38,19 @@ def main(argv=None):
     parser.add_argument('--weights-only', action='store_true', help='do not copy the config and logs')
     parser.add_argument('--half', action='store_true', help='network weights in float16 (codec statistics kept)')
     args = parser.parse_args(argv)
-    if not args.work_dir.is_dir():
+    if args.work_dir.is_file():
+        if not args.weights_only:
+            raise SystemExit(f'error: {args.work_dir} is a weights file: it has no config or logs to copy '
+                             '(add --weights-only)')
+        phases, run_dir, name = [], args.work_dir.parent, args.work_dir.name
+    elif not args.work_dir.is_dir():
         raise SystemExit(f'error: work dir not found: {args.work_dir}')
-    phases = _phases(args.work_dir)
-    run_dir = phases[-1][1] if phases else args.work_dir
-    if not args.checkpoint and not (run_dir / 'last_checkpoint').is_file():
-        raise SystemExit(f'error: no checkpoint recorded in {run_dir} (missing last_checkpoint)')
-    name = args.checkpoint or (run_dir / 'last_checkpoint').read_text().strip().split('/')[-1]
+    else:
+        phases = _phases(args.work_dir)
+        run_dir = phases[-1][1] if phases else args.work_dir
+        if not args.checkpoint and not (run_dir / 'last_checkpoint').is_file():
+            raise SystemExit(f'error: no checkpoint recorded in {run_dir} (missing last_checkpoint)')
+        name = args.checkpoint or (run_dir / 'last_checkpoint').read_text().strip().split('/')[-1]
     checkpoint = torch.load(run_dir / name, map_location='cpu', weights_only=True)
     state = checkpoint['state_dict']
     if args.keep:

@@ -1,10 +1,11 @@
 """Named test sets for ``tools/test.py --test-set``: the synthetic benchmark splits and the held-out real motion.
 
 Every set is a dataset dict of ``configs/_base_/datasets/mixed_real_motion.py`` (which includes the synthetic
-benchmark's): ``synthetic_clean`` / ``synthetic_heavy`` (64 windows of the synthetic test split) and
-``real_clean`` / ``real_heavy`` (CMU subjects 003 and 006, held out of training: 27 non-overlapping windows of
-120 frames, seen through the project's cameras, detector noise and occlusion). The real motion is read from
-``real_root``, else the environment variable ``UNIHMR_REAL_MOTION``, else ``data/cmu_amass``
+benchmark's): ``synthetic_clean`` / ``synthetic_heavy`` (64 windows of the synthetic test split);
+``synthetic_val_heavy`` (64 windows of the validation stream at heavy severity, where settings are chosen: never
+on the test windows); ``real_clean`` / ``real_heavy`` (CMU subjects 003 and 006, held out of training: 27
+non-overlapping windows of 120 frames, seen through the project's cameras, detector noise and occlusion). The real
+motion is read from ``real_root``, else the environment variable ``UNIHMR_REAL_MOTION``, else ``data/cmu_amass``
 (``tools/prepare_bvh.py`` output; docs/data.md).
 """
 from pathlib import Path
@@ -14,7 +15,7 @@ from mmengine.config import Config
 
 from unihmr.utils.validation import UserInputError
 
-TEST_SETS = ('synthetic_clean', 'synthetic_heavy', 'real_clean', 'real_heavy')
+TEST_SETS = ('synthetic_clean', 'synthetic_heavy', 'real_clean', 'real_heavy', 'synthetic_val_heavy')
 TEST_SET_CONFIG = Path('configs') / '_base_' / 'datasets' / 'mixed_real_motion.py'
 
 

@@ -12,3 +12,6 @@ synthetic_heavy = dict(type='CachedSyntheticDataset', split='test', num_windows=
                        severity='heavy', feat_dim=synthetic_feat_dim, seed=0)
 synthetic_val = dict(type='CachedSyntheticDataset', split='val', num_windows=64, window=synthetic_window,
                      severity=dict(none=0.4, mild=0.3, heavy=0.3), feat_dim=synthetic_feat_dim, seed=0)
+# The heavy severity on the validation stream: where settings (guidance weights, operating points) are chosen
+# (tools/test.py --test-set synthetic_val_heavy; the sweeps of configs/suites/cpu_synthetic.py).
+synthetic_val_heavy = dict(synthetic_heavy, split='val')
