@@ -28,7 +28,7 @@ from unihmr.apis.compare import (entry_config, evaluate_entry, measure_cost, pai
                                  result_paths)
 from unihmr.apis.leaderboard import render_json, render_markdown  # noqa: E402
 from unihmr.apis.suite import load_suite  # noqa: E402
-from unihmr.apis.sweeps import is_sweep_entry, knee, plot_pareto, sweep_entries  # noqa: E402
+from unihmr.apis.sweeps import SIDE_METRICS, is_sweep_entry, knee, plot_pareto, sweep_entries  # noqa: E402
 from unihmr.utils.io import check_writable_dir, write_text  # noqa: E402
 
 
@@ -49,8 +49,8 @@ def collect_sweeps(suite, sweep_points, documents: dict, image_dir: Path) -> dic
         split = entry.splits[0]
         metric = suite.sweep_metric.get(split, 'mpjpe')
         document = documents[entry.name]
-        point = {'label': label, 'windows': document['windows'],
-                 'seconds_per_window': document['seconds_per_window'], metric: document['metrics'].get(metric)}
+        point = {'label': label, 'windows': document['windows'], 'seconds_per_window': document['seconds_per_window'],
+                 **{name: document['metrics'].get(name) for name in (metric, *SIDE_METRICS)}}
         section = sweeps.setdefault(split, {'metric': metric, 'curves': {}, 'reference': {}, 'knees': {}})
         if label == 'reference':
             section['reference'][name] = point

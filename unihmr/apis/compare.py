@@ -19,7 +19,7 @@ from torch.utils.data import DataLoader, Subset
 
 from unihmr.apis.baselines import BASELINES
 from unihmr.apis.config import ConfigOverrideError, apply_overrides, load_config
-from unihmr.apis.inference import build_dataloader, build_model, evaluate, write_sequence_csv
+from unihmr.apis.inference import build_dataloader, build_model, evaluate, to_device, write_sequence_csv
 from unihmr.apis.suite import Entry, Split, Suite
 from unihmr.apis.test_sets import test_set_dataset
 from unihmr.evaluation.paired import compare_metric, pair_indices, read_sequence_csv
@@ -133,6 +133,8 @@ def evaluate_entry(entry: Entry, split: Split, suite: Suite, repo_root: Path, re
     loader = first_windows(build_dataloader(cfg.test_dataloader), num_windows)
     if hasattr(model, 'check_inputs'):
         model.check_inputs(next(iter(loader)))
+    with torch.no_grad():  # one window first, untimed: lazy allocations and caches do not land on the first batch
+        model(mode='predict', **to_device(loader.collate_fn([loader.dataset[0]]), device))
     clock = PredictClock(model)
     metrics, per_sequence = evaluate(model, loader, cfg.test_evaluator, device, progress=False, seed=seed)
     clock.remove()

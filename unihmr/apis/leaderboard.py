@@ -11,7 +11,7 @@ from pathlib import Path
 
 from unihmr.apis.compare import LEVEL, RESAMPLES
 from unihmr.apis.suite import Suite
-from unihmr.apis.sweeps import KNEE_TOLERANCE
+from unihmr.apis.sweeps import KNEE_TOLERANCE, SIDE_METRICS
 
 
 def _number(value) -> str:
@@ -80,13 +80,19 @@ def sweep_tables(report: dict, doc_dir: Path) -> list:
         metric = section['metric']
         shown = os.path.relpath(section['figure'], doc_dir)
         lines += ['', f'### {split}', '', f'![error against seconds, {split}]({shown})', '']
-        rows = [[name, 'reference', str(p['windows']), f"{p['seconds_per_window']:.3f}", _number(p[metric])]
-                for name, p in section['reference'].items()]
+        side = [name for name in SIDE_METRICS if name != metric]
+
+        def row(name, label, p):
+            return [name, label, str(p['windows']), f"{p['seconds_per_window']:.3f}", _number(p[metric]),
+                    *(_number(p.get(other)) for other in side)]
+
+        rows = [row(name, 'reference', p) for name, p in section['reference'].items()]
         for name, points in section['curves'].items():
             for p in points:
                 label = f"**{p['label']}** (knee)" if p['label'] == section['knees'].get(name) else p['label']
-                rows.append([name, label, str(p['windows']), f"{p['seconds_per_window']:.3f}", _number(p[metric])])
-        lines += _table(['entry', 'setting', 'windows', 'seconds / window', f'`{metric}`'], rows)
+                rows.append(row(name, label, p))
+        lines += _table(['entry', 'setting', 'windows', 'seconds / window', f'`{metric}`',
+                         *(f'`{other}`' for other in side)], rows)
     return lines
 
 
@@ -125,7 +131,8 @@ def render_markdown(suite: Suite, report: dict, doc) -> str:
                   f'Each generative entry at several budgets (`num_steps`, solvers, rounds), on the first '
                   f'{suite.sweep_windows} windows of the split; seconds: predict time per window while evaluating '
                   '(a point read back from an earlier run keeps that run\'s time). The knee of a curve is its cheapest '
-                  f'point within {100 * KNEE_TOLERANCE:g} % of its lowest error.']
+                  f'point within {100 * KNEE_TOLERANCE:g} % of its lowest error; the last columns show what that point costs in '
+                  'smoothness.']
         lines += sweep_tables(report, Path(doc).parent)
     return '\n'.join(lines) + '\n'
 

@@ -12,11 +12,13 @@ A suite is an mmengine Python file with
 - ``splits``: name -> ``dict(test_set=NAME)`` (a named test set of ``unihmr/apis/test_sets.py``) or
   ``dict(own=True)`` (the config's own ``test_dataloader``, e.g. the 3D-observation track of RoHM's configs), each
   with optional ``overrides`` and ``default`` (whether entries without ``splits`` run on it; default true);
-- ``reference``: split -> the entry every other entry on that split is paired against;
+- ``reference``: split -> the entry every other entry on that split is paired against (on a split only sweeps use,
+  the point every curve is drawn against, evaluated on the sweep windows);
 - ``metrics``: group title -> metric names (the markdown tables; the JSON keeps every metric);
 - optional ``sweeps``: entry name -> ``dict(split=NAME, points=[(label, [overrides]), ...])``, the accuracy-against-
-  compute curve of that entry (each point its overrides on top of the entry's, on the first ``sweep_windows``
-  windows, default 16); ``sweep_metric``: split -> the metric on the curve's y axis (default ``mpjpe``);
+  compute curve of that entry on any split of the suite (e.g. a validation split the entry is not otherwise
+  evaluated on), each point its overrides on top of the entry's, on the first ``sweep_windows`` windows (default
+  16); ``sweep_metric``: split -> the metric on the curve's y axis (default ``mpjpe``);
 - optional ``num_windows`` (evaluate the first N windows of each split; default all), ``cost_frames`` (length of
   the timed sequence; default 1193, FactorizedHMR section 4.2), ``doc`` (default ``docs/leaderboard.md``),
   ``results_dir`` (default ``outputs/compare/<suite name>``).
@@ -116,12 +118,12 @@ def _entry(path: str, index: int, spec, splits: dict, root: Path) -> Entry:
                  _positive(spec.get('num_windows'), f'{where}.num_windows', None))
 
 
-def _sweep(path: str, name: str, spec: dict, entry: Optional[Entry]) -> tuple:
+def _sweep(path: str, name: str, spec: dict, entry: Optional[Entry], splits: dict) -> tuple:
     where = f'{path}: sweeps.{name}'
     if entry is None:
         raise UserInputError(f'{where}: no entry named {name!r}')
-    if set(spec) != {'split', 'points'} or spec['split'] not in entry.splits:
-        raise UserInputError(f"{where}: expected dict(split=one of {list(entry.splits)}, points=[(label, [overrides]), "
+    if set(spec) != {'split', 'points'} or spec['split'] not in splits:
+        raise UserInputError(f"{where}: expected dict(split=one of {list(splits)}, points=[(label, [overrides]), "
                              f"...]), got {spec!r}")
     points = []
     for index, point in enumerate(spec['points']):
@@ -157,15 +159,16 @@ def load_suite(path, repo_root) -> Suite:
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         raise UserInputError(f'{path}: entry name {repeated[0]!r} appears more than once')
+    sweeps = {entry: _sweep(path, entry, dict(spec), entries[names.index(entry)] if entry in names else None, splits)
+              for entry, spec in dict(cfg.get('sweeps', {})).items()}
+    swept = {split for split, _ in sweeps.values()}  # a sweep's reference runs on the sweep windows only
     reference = dict(cfg.reference)
     for split, name in reference.items():
         if split not in splits:
             raise UserInputError(f'{path}: reference.{split}: not a split of the suite ({list(splits)})')
-        if name not in names or split not in entries[names.index(name)].splits:
+        if name not in names or (split not in entries[names.index(name)].splits and split not in swept):
             raise UserInputError(f'{path}: reference.{split}: no entry {name!r} evaluated on {split}')
     metrics = {title: _strings(list(group), f'{path}: metrics.{title}') for title, group in dict(cfg.metrics).items()}
-    sweeps = {entry: _sweep(path, entry, dict(spec), entries[names.index(entry)] if entry in names else None)
-              for entry, spec in dict(cfg.get('sweeps', {})).items()}
     sweep_metric = dict(cfg.get('sweep_metric', {}))
     name = Path(path).stem
     return Suite(path, name, entries, splits, reference, metrics,

@@ -17,6 +17,7 @@ from unihmr.apis.suite import Entry, Suite  # noqa: E402
 from unihmr.utils.io import atomic_path  # noqa: E402
 
 KNEE_TOLERANCE = 0.01  # the knee: the cheapest point within 1 % of the curve's lowest error
+SIDE_METRICS = ('jitter', 'foot_sliding')  # shown beside each point: what a knee on the error costs in smoothness
 SEPARATOR = ' · '
 
 
