@@ -25,7 +25,8 @@ CONFIGS = ['configs/gvhmr/gvhmr_cpu_synthetic.py', 'configs/factorizedhmr/factor
            'configs/scorehmr/scorehmr_prior_cpu_synthetic.py', 'configs/scorehmr/gvhmr_scorehmr_cpu_synthetic.py',
            'configs/rohm/rohm_cpu_mixed.py', 'configs/rohm/mdm_cpu_mixed.py', 'configs/rohm/gvhmr_rohm_cpu_keypoints_mixed.py',
            'configs/moro/moro_tokenizer_cpu_mixed.py', 'configs/moro/moro_cpu_keypoints_mixed.py']
-STAGES = [(config, index) for config in CONFIGS for index in range(len(load_config(config).model['stages']))]
+STAGES = [(config, index) for config in CONFIGS for index in range(len(load_config(config).model['stages']))] + [
+    ('configs/mixes/factorizedhmr_ddpm_cpu_keypoints_mixed.py', 1)]  # DiffusionCompletionHead (its anchor is covered)
 IDS = [f"{config.split('/')[-1][:-3]}:{load_config(config).model['stages'][index]['name']}" for config, index in STAGES]
 
 
