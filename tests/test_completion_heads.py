@@ -224,3 +224,15 @@ def test_the_ddpm_mix_changes_only_the_stage2_head():
     assert ddpm['stages'][1]['type'] == 'DiffusionCompletionHead'
     for key in ('codec', 'encoder', 'backbone', 'anchor_fields', 'losses', 'guidance'):
         assert ddpm['stages'][1][key] == flow['stages'][1][key], key
+
+
+@pytest.mark.parametrize('demo', ['configs/demo/recover_moro_synthetic.py',
+                                  'configs/demo/recover_ddpm_completion_synthetic.py'])
+def test_hypothesis_demo_configs_name_shipped_weights(demo):
+    """The demos that draw hypotheses of MoRo and the DDPM completion: S = 5, a shipped checkpoint of that model."""
+    from pathlib import Path
+    cfg = load_config(demo)
+    assert cfg.demo.num_samples == 5 and Path(cfg.demo.checkpoint).is_file()
+    state = torch.load(cfg.demo.checkpoint, map_location='cpu', weights_only=True)['state_dict']
+    model = MODELS.build(cfg.model.to_dict())
+    assert set(state) <= set(model.state_dict())  # the weights fit the demo's model
