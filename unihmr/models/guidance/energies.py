@@ -321,6 +321,10 @@ class GuidanceSet(nn.Module):
         """The posed-body frames the energies read."""
         return {energy.frame for energy in self.energies.values() if energy.frame is not None}
 
+    def active(self, t: Optional[int]) -> bool:
+        """Whether any energy applies at level t (a sampler skips decoding the estimate when none does)."""
+        return any(energy.active(t) for energy in self.energies.values())
+
     def check(self, batch: dict) -> None:
         for energy in self.energies.values():
             energy.check(batch)

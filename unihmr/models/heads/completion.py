@@ -144,7 +144,7 @@ class CompletionHead(BaseHead):
         """The weighted energies (B,) active at ``level`` of the decoded clean estimate ``x0`` (B, T, dim),
         differentiable in ``x0``; None when none is active (or none is configured). ``batch`` / ``history`` are
         those of ``x0``'s rows."""
-        if self.energies is None or not any(e.active(level) for e in self.energies.energies.values()):
+        if self.energies is None or not self.energies.active(level):
             return None
         fill = self.decode_fill(batch, history)
         decoded = self.codec.decode(x0, batch, **({'fill': fill} if fill else {}))

@@ -67,7 +67,7 @@ class DiffusionCompletionHead(CompletionHead):
         unknown = ~known['mask'].to(z.device)
         level = torch.randint(0, self.num_levels, (z.shape[0],), device=z.device)
         noise = torch.randn_like(z)
-        alpha = self.sampler.alphas_cumprod.to(z)[level.cpu()].to(z.device)[:, None, None]
+        alpha = self.sampler.alphas_cumprod.to(z)[level][:, None, None]  # (B, 1, 1)
         z_t = torch.where(unknown, alpha.sqrt() * z + (1 - alpha).sqrt() * noise, known['x'].to(z))
         drop = self.guidance.training_drop(z.shape[0], z.device)
         out = self.network(z_t, self.network_time(level).to(z), self.tokens(cond, batch, known, drop),

@@ -315,7 +315,7 @@ class RoHMHead(BaseHead):
         guidance = None
         if guided and self.guidance is not None:
             def energy(x0_hat, t):
-                if not any(term.active(t) for term in self.guidance.energies.values()):
+                if not self.guidance.active(t):
                     return None
                 estimate = self.decode(x0_hat, batch, obs)
                 inputs = GuidanceInputs.from_estimate(estimate, batch, self.body_model, x0=x0_hat, codec=self.codec)
